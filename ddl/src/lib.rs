@@ -1,0 +1,24 @@
+//! The engine of the toolkit: the schema model and its DSL, validation, the dependency
+//! planner, the diff between two declarations and the SQL writer. Pure: no database I/O.
+
+pub mod checksum;
+pub mod migration;
+pub mod model;
+pub mod sql;
+pub mod validate;
+
+/// Everything a schema module needs: `use ddl::prelude::*;`.
+pub mod prelude {
+    pub use crate::model::column::{Column, Identity, col};
+    pub use crate::model::constraint::{Deferrable, FkAction, ForeignKey};
+    pub use crate::model::database::Database;
+    pub use crate::model::expr::{Literal, SqlExpr};
+    pub use crate::model::index::{Index, IndexMethod, NullsOrder, SortOrder};
+    pub use crate::model::names::{FunctionRef, QName, TableRef, TypeRef};
+    pub use crate::model::objects::{EnumType, Extension, Function, Schema, Volatility};
+    pub use crate::model::policy::{Policy, PolicyCommand};
+    pub use crate::model::table::{Table, lit};
+    pub use crate::model::trigger::{ForEach, Timing, Trigger};
+    pub use crate::model::types::*;
+}
+pub mod plan;

@@ -1,0 +1,170 @@
+//! Indexes.
+
+use super::expr::SqlExpr;
+use super::names::Origin;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum IndexMethod {
+    #[default]
+    BTree,
+    Hash,
+    Gin,
+    Gist,
+    Brin,
+    SpGist,
+}
+
+impl IndexMethod {
+    pub fn sql(self) -> &'static str {
+        match self {
+            IndexMethod::BTree => "btree",
+            IndexMethod::Hash => "hash",
+            IndexMethod::Gin => "gin",
+            IndexMethod::Gist => "gist",
+            IndexMethod::Brin => "brin",
+            IndexMethod::SpGist => "spgist",
+        }
+    }
+}
+
+/// What one key of an index is built on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum IndexTarget {
+    Column(String),
+    Expr(SqlExpr),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NullsOrder {
+    First,
+    Last,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct IndexKey {
+    pub target: IndexTarget,
+    pub opclass: Option<String>,
+    pub order: Option<SortOrder>,
+    pub nulls: Option<NullsOrder>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    /// Empty until the table names it `<table>_<columns>_idx` (unless named explicitly).
+    pub name: String,
+    pub keys: Vec<IndexKey>,
+    pub unique: bool,
+    pub nulls_not_distinct: bool,
+    pub method: IndexMethod,
+    pub include: Vec<String>,
+    /// Partial index predicate.
+    pub predicate: Option<SqlExpr>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Index {
+    /// A btree index on these columns.
+    #[track_caller]
+    pub fn on<'a>(columns: impl IntoIterator<Item = &'a str>) -> Self {
+        Self {
+            name: String::new(),
+            keys: columns
+                .into_iter()
+                .map(|c| IndexKey {
+                    target: IndexTarget::Column(c.to_owned()),
+                    opclass: None,
+                    order: None,
+                    nulls: None,
+                })
+                .collect(),
+            unique: false,
+            nulls_not_distinct: false,
+            method: IndexMethod::BTree,
+            include: Vec::new(),
+            predicate: None,
+            origin: Origin::here(),
+        }
+    }
+
+    /// A named btree index on these columns.
+    #[track_caller]
+    pub fn named<'a>(name: &str, columns: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut index = Self::on(columns);
+        index.name = name.to_owned();
+        index
+    }
+
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Adds a key on an expression (`"lower(email)"`).
+    pub fn expr(mut self, expr: impl Into<SqlExpr>) -> Self {
+        self.keys.push(IndexKey {
+            target: IndexTarget::Expr(expr.into()),
+            opclass: None,
+            order: None,
+            nulls: None,
+        });
+        self
+    }
+
+    pub fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+
+    pub fn nulls_not_distinct(mut self) -> Self {
+        self.nulls_not_distinct = true;
+        self
+    }
+
+    pub fn using(mut self, method: IndexMethod) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// Sorts the last key descending.
+    pub fn desc(mut self) -> Self {
+        if let Some(k) = self.keys.last_mut() {
+            k.order = Some(SortOrder::Desc);
+        }
+        self
+    }
+
+    /// Puts NULLs of the last key first or last.
+    pub fn nulls(mut self, nulls: NullsOrder) -> Self {
+        if let Some(k) = self.keys.last_mut() {
+            k.nulls = Some(nulls);
+        }
+        self
+    }
+
+    /// Sets the operator class of the last key (`gin_trgm_ops`, `jsonb_path_ops`).
+    pub fn opclass(mut self, opclass: &str) -> Self {
+        if let Some(k) = self.keys.last_mut() {
+            k.opclass = Some(opclass.to_owned());
+        }
+        self
+    }
+
+    pub fn include<'a>(mut self, columns: impl IntoIterator<Item = &'a str>) -> Self {
+        self.include.extend(columns.into_iter().map(str::to_owned));
+        self
+    }
+
+    /// Makes it a partial index: `WHERE predicate`.
+    pub fn filter(mut self, predicate: impl Into<SqlExpr>) -> Self {
+        self.predicate = Some(predicate.into());
+        self
+    }
+}

@@ -1,0 +1,390 @@
+//! The difference between two declarations as an ordered list of changes.
+//!
+//! The first migration is the difference from an empty database; every later one is the
+//! difference from the snapshot of the previous state. Down is the same function with the
+//! arguments swapped, so rolling back is planned as carefully as going forward.
+
+use super::graph::{Cycle, Graph};
+use super::object::{Key, Object};
+use crate::model::database::Database;
+use crate::model::expr::Literal;
+use crate::model::objects::{EnumType, Function};
+use crate::model::table::Table;
+use crate::sql::render::{self, Stmt};
+use petgraph::Direction;
+use petgraph::graph::NodeIndex;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// One step of a migration.
+#[derive(Clone, Copy, Debug)]
+pub enum Change<'a> {
+    Create(Object<'a>),
+    Drop(Object<'a>),
+    /// Drop what changed or went away from a table (before other drops).
+    AlterTablePre {
+        old: &'a Table,
+        new: &'a Table,
+    },
+    /// Add and change columns, constraints, RLS and comments (in creation order).
+    AlterTablePost {
+        old: &'a Table,
+        new: &'a Table,
+    },
+    /// Same signature, new body or attributes: `CREATE OR REPLACE FUNCTION`.
+    ReplaceFunction {
+        old: &'a Function,
+        new: &'a Function,
+    },
+    /// Values appended to an enum.
+    ExtendEnum {
+        old: &'a EnumType,
+        new: &'a EnumType,
+    },
+    /// Only the comment of a schema, type or function changed.
+    Comment {
+        old: Object<'a>,
+        new: Object<'a>,
+    },
+    /// Reference rows that went away (before other drops).
+    RowsPre {
+        old: &'a Table,
+        new: &'a Table,
+    },
+    /// Reference rows that are new or changed.
+    RowsPost {
+        old: &'a Table,
+        new: &'a Table,
+    },
+}
+
+/// Why no plan could be made.
+#[derive(Debug, Clone)]
+pub enum PlanError {
+    /// Objects of the declaration that need each other.
+    Cycles(Vec<Cycle>),
+    /// A change this version cannot express safely; the text says what to do instead.
+    Unsupported {
+        object: String,
+        origin: crate::model::names::Origin,
+        message: String,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Fate {
+    Same,
+    Removed,
+    /// Dropped and created again.
+    Rebuild,
+    Alter,
+}
+
+/// Plans the changes that turn `old` into `new`.
+pub fn diff<'a>(old: &'a Database, new: &'a Database) -> Result<Vec<Change<'a>>, PlanError> {
+    let g_new = Graph::build(new);
+    let order_new = g_new.order().map_err(PlanError::Cycles)?;
+    let g_old = Graph::build(old);
+    let order_old = g_old.order().map_err(PlanError::Cycles)?;
+
+    let new_index: HashMap<&Key, usize> =
+        g_new.keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
+    let mut fate: Vec<Fate> = g_old
+        .objects
+        .iter()
+        .zip(&g_old.keys)
+        .map(|(o, k)| match new_index.get(k) {
+            None => Fate::Removed,
+            Some(&j) if o.same_as(&g_new.objects[j]) => Fate::Same,
+            Some(&j) => classify(o, &g_new.objects[j]),
+        })
+        .collect();
+
+    propagate_rebuilds(&g_old, &mut fate)?;
+
+    let removed_tables: HashSet<&crate::model::names::QName> = g_old
+        .objects
+        .iter()
+        .zip(&fate)
+        .filter_map(|(o, f)| match (o, f) {
+            (Object::Table(t), Fate::Removed) => Some(&t.name),
+            _ => None,
+        })
+        .collect();
+
+    let mut changes = Vec::new();
+    for &i in order_old.iter().rev() {
+        let o = g_old.objects[i];
+        match fate[i] {
+            Fate::Removed | Fate::Rebuild => {
+                let goes_with_its_table = o.owner().is_some_and(|t| removed_tables.contains(t));
+                if !goes_with_its_table {
+                    changes.push(Change::Drop(o));
+                }
+            }
+            Fate::Alter => {
+                let n = g_new.objects[new_index[&g_old.keys[i]]];
+                match (o, n) {
+                    (Object::Table(a), Object::Table(b)) => {
+                        changes.push(Change::AlterTablePre { old: a, new: b });
+                    }
+                    (Object::Rows(a), Object::Rows(b)) => {
+                        changes.push(Change::RowsPre { old: a, new: b });
+                    }
+                    _ => {}
+                }
+            }
+            Fate::Same => {}
+        }
+    }
+    let old_index: HashMap<&Key, usize> =
+        g_old.keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
+    for &j in &order_new {
+        let n = g_new.objects[j];
+        let Some(&i) = old_index.get(&g_new.keys[j]) else {
+            changes.push(Change::Create(n));
+            continue;
+        };
+        let o = g_old.objects[i];
+        match fate[i] {
+            Fate::Same => {}
+            Fate::Removed | Fate::Rebuild => changes.push(Change::Create(n)),
+            Fate::Alter => changes.push(match (o, n) {
+                (Object::Table(a), Object::Table(b)) => Change::AlterTablePost { old: a, new: b },
+                (Object::Rows(a), Object::Rows(b)) => Change::RowsPost { old: a, new: b },
+                (Object::Function(a), Object::Function(b)) => {
+                    Change::ReplaceFunction { old: a, new: b }
+                }
+                (Object::Enum(a), Object::Enum(b)) if a.values != b.values => {
+                    Change::ExtendEnum { old: a, new: b }
+                }
+                (o, n) => Change::Comment { old: o, new: n },
+            }),
+        }
+    }
+    Ok(changes)
+}
+
+/// Two versions of a function that `CREATE OR REPLACE` can turn one into the other.
+fn replaceable(a: &Function, b: &Function) -> bool {
+    a.signature() == b.signature() && a.returns == b.returns && a.args == b.args
+}
+
+fn classify(old: &Object<'_>, new: &Object<'_>) -> Fate {
+    match (old, new) {
+        (Object::Table(_), Object::Table(_)) | (Object::Rows(_), Object::Rows(_)) => Fate::Alter,
+        (Object::Function(a), Object::Function(b)) if replaceable(a, b) => Fate::Alter,
+        (Object::Enum(a), Object::Enum(b)) if b.values.starts_with(&a.values) => Fate::Alter,
+        (Object::Schema(a), Object::Schema(b)) if a.name == b.name => Fate::Alter,
+        _ => Fate::Rebuild,
+    }
+}
+
+/// An object dropped and created again takes its dependents with it: PostgreSQL refuses
+/// to drop a function a trigger uses. Indexes, triggers, policies, later foreign keys
+/// and functions are rebuilt too; a table cannot be, so that is an error with the fix.
+fn propagate_rebuilds(g: &Graph<'_>, fate: &mut [Fate]) -> Result<(), PlanError> {
+    let mut stack: Vec<usize> = (0..fate.len())
+        .filter(|&i| fate[i] == Fate::Rebuild)
+        .collect();
+    while let Some(i) = stack.pop() {
+        for d in g
+            .graph
+            .neighbors_directed(NodeIndex::new(i), Direction::Incoming)
+        {
+            let d = d.index();
+            if matches!(fate[d], Fate::Rebuild | Fate::Removed) {
+                continue;
+            }
+            match g.objects[d] {
+                Object::Index(..)
+                | Object::Trigger(..)
+                | Object::Policy(..)
+                | Object::LaterFk(..)
+                | Object::Function(_) => {
+                    fate[d] = Fate::Rebuild;
+                    stack.push(d);
+                }
+                Object::Rows(_) => {}
+                other => {
+                    let dep = g.objects[i];
+                    return Err(PlanError::Unsupported {
+                        object: dep.display_name(),
+                        origin: dep.origin(),
+                        message: format!(
+                            "{} {} must be dropped and created again for this change, but {} {} depends on it; \
+                             split the change: first make {} stop using it, generate, then change it",
+                            dep.kind(),
+                            dep.display_name(),
+                            other.kind(),
+                            other.display_name(),
+                            other.display_name()
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Change<'_> {
+    /// The statements of this change, in order.
+    pub fn statements(&self) -> Vec<Stmt> {
+        match *self {
+            Change::Create(o) => create(o),
+            Change::Drop(o) => drop(o),
+            Change::AlterTablePre { old, new } => render::alter_table_pre(old, new),
+            Change::AlterTablePost { old, new } => render::alter_table_post(old, new),
+            Change::ReplaceFunction { old, new } => {
+                let mut out = Vec::new();
+                if old.body != new.body
+                    || old.volatility != new.volatility
+                    || old.strict != new.strict
+                    || old.security_definer != new.security_definer
+                    || old.config != new.config
+                    || old.language != new.language
+                {
+                    out.extend(render::create_function(new, true).into_iter().take(1));
+                }
+                out.extend(render::function_comment(new, Some(old)));
+                out
+            }
+            Change::ExtendEnum { old, new } => {
+                let mut out = render::add_enum_values(old, new);
+                out.extend(render::enum_comment(new, Some(old)));
+                out
+            }
+            Change::Comment { old, new } => match (old, new) {
+                (Object::Schema(a), Object::Schema(b)) => {
+                    render::schema_comment(b, Some(a)).into_iter().collect()
+                }
+                (Object::Enum(a), Object::Enum(b)) => {
+                    render::enum_comment(b, Some(a)).into_iter().collect()
+                }
+                (Object::Function(a), Object::Function(b)) => {
+                    render::function_comment(b, Some(a)).into_iter().collect()
+                }
+                _ => Vec::new(),
+            },
+            Change::RowsPre { old, new } => rows_pre(old, new),
+            Change::RowsPost { old, new } => rows_post(old, new),
+        }
+    }
+
+    /// One line for the codegen summary: `+ table core.users`, `~ table core.users`.
+    pub fn summary(&self) -> String {
+        match self {
+            Change::Create(o) => format!("+ {} {}", o.kind(), o.display_name()),
+            Change::Drop(o) => format!("- {} {}", o.kind(), o.display_name()),
+            Change::AlterTablePre { new, .. } | Change::AlterTablePost { new, .. } => {
+                format!("~ table {}", new.name)
+            }
+            Change::ReplaceFunction { new, .. } => format!("~ function {}", new.name),
+            Change::ExtendEnum { new, .. } => format!("~ type {}", new.name),
+            Change::Comment { new, .. } => {
+                format!("~ {} {} (comment)", new.kind(), new.display_name())
+            }
+            Change::RowsPre { new, .. } | Change::RowsPost { new, .. } => {
+                format!("~ rows {}", new.name)
+            }
+        }
+    }
+}
+
+fn create(o: Object<'_>) -> Vec<Stmt> {
+    match o {
+        Object::Extension(e) => vec![render::create_extension(e)],
+        Object::Schema(s) => render::create_schema(s),
+        Object::Enum(e) => render::create_enum(e),
+        Object::Function(f) => render::create_function(f, false),
+        Object::Table(t) => render::create_table(t),
+        Object::Index(t, i) => vec![render::create_index(t, i)],
+        Object::Trigger(t, tr) => vec![render::create_trigger(t, tr)],
+        Object::Policy(t, p) => vec![render::create_policy(t, p)],
+        Object::LaterFk(t, fk) => vec![render::add_foreign_key(t, fk)],
+        Object::Rows(t) => t
+            .rows
+            .as_ref()
+            .and_then(|r| render::insert_rows(t, r, &r.values.iter().collect::<Vec<_>>()))
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn drop(o: Object<'_>) -> Vec<Stmt> {
+    match o {
+        Object::Extension(e) => vec![render::drop_extension(e)],
+        Object::Schema(s) => vec![render::drop_schema(s)],
+        Object::Enum(e) => vec![render::drop_enum(e)],
+        Object::Function(f) => vec![render::drop_function(f)],
+        Object::Table(t) => render::drop_table(t),
+        Object::Index(t, i) => vec![render::drop_index(t, i)],
+        Object::Trigger(t, tr) => vec![render::drop_trigger(t, tr)],
+        Object::Policy(t, p) => vec![render::drop_policy(t, p)],
+        Object::LaterFk(t, fk) => vec![render::drop_foreign_key(t, fk)],
+        Object::Rows(t) => {
+            let empty = Table {
+                rows: None,
+                ..t.clone()
+            };
+            rows_pre(t, &empty)
+        }
+    }
+}
+
+/// Rows keyed by their primary-key values.
+fn keyed(t: &Table) -> (Vec<String>, BTreeMap<Vec<Literal>, &Vec<Literal>>) {
+    let pk: Vec<String> = t
+        .primary_key
+        .as_ref()
+        .map(|p| p.columns.clone())
+        .unwrap_or_default();
+    let mut map = BTreeMap::new();
+    if let Some(rows) = &t.rows {
+        for r in &rows.values {
+            map.insert(row_key(&pk, rows, r), r);
+        }
+    }
+    (pk, map)
+}
+
+fn rows_pre(old: &Table, new: &Table) -> Vec<Stmt> {
+    let (pk, before) = keyed(old);
+    let (_, after) = keyed(new);
+    let gone: Vec<Vec<Literal>> = before
+        .keys()
+        .filter(|k| !after.contains_key(*k))
+        .cloned()
+        .collect();
+    render::delete_rows(old, &pk, &gone).into_iter().collect()
+}
+
+fn rows_post(old: &Table, new: &Table) -> Vec<Stmt> {
+    let (pk, before) = keyed(old);
+    let (_, after) = keyed(new);
+    let Some(rows) = &new.rows else {
+        return Vec::new();
+    };
+    let same_columns = old.rows.as_ref().map(|r| &r.columns) == Some(&rows.columns);
+    let added: Vec<&Vec<Literal>> = rows
+        .values
+        .iter()
+        .filter(|r| !before.contains_key(&row_key(&pk, rows, r)))
+        .collect();
+    let mut out: Vec<Stmt> = render::insert_rows(new, rows, &added).into_iter().collect();
+    for (k, r) in &after {
+        if let Some(prev) = before.get(k) {
+            if !same_columns || prev != r {
+                out.push(render::update_row(new, rows, &pk, r));
+            }
+        }
+    }
+    out
+}
+
+fn row_key(pk: &[String], rows: &crate::model::table::Rows, r: &[Literal]) -> Vec<Literal> {
+    pk.iter()
+        .filter_map(|c| rows.columns.iter().position(|rc| rc == c))
+        .filter_map(|p| r.get(p).cloned())
+        .collect()
+}

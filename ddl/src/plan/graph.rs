@@ -1,0 +1,458 @@
+//! The dependency graph and the creation order derived from it.
+
+use super::object::{Key, Object, TABLE_PHASE, objects};
+use crate::model::database::Database;
+use crate::model::expr::SqlExpr;
+use crate::model::index::IndexTarget;
+use crate::model::names::QName;
+use crate::model::objects::FunctionDep;
+use crate::sql::scan;
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+/// Why one object needs another; shown when they form a cycle.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub reason: String,
+    /// A foreign key between two tables: the one kind of edge `.add_later()` can break.
+    pub foreign_key: bool,
+}
+
+/// Objects and their "needs" edges (dependent -> dependency).
+#[derive(Debug)]
+pub struct Graph<'a> {
+    pub objects: Vec<Object<'a>>,
+    pub keys: Vec<Key>,
+    pub graph: DiGraph<usize, Edge>,
+}
+
+/// A set of objects that need each other: the edges of one cycle, in order.
+#[derive(Clone, Debug)]
+pub struct Cycle {
+    pub edges: Vec<Edge>,
+    /// The objects on the cycle, each with its declaration site.
+    pub objects: Vec<(String, crate::model::names::Origin)>,
+}
+
+impl Cycle {
+    /// `core.a.b_id -> core.b, core.b.a_id -> core.a`
+    pub fn path(&self) -> String {
+        self.edges
+            .iter()
+            .map(|e| e.reason.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    pub fn only_foreign_keys(&self) -> bool {
+        self.edges.iter().all(|e| e.foreign_key)
+    }
+}
+
+struct Lookup<'a> {
+    by_key: HashMap<(u8, &'a str, &'a str), usize>,
+}
+
+impl<'a> Graph<'a> {
+    pub fn build(db: &'a Database) -> Self {
+        let objects = objects(db);
+        let keys: Vec<Key> = objects.iter().map(Object::key).collect();
+        let mut graph = DiGraph::with_capacity(objects.len(), objects.len() * 2);
+        for i in 0..objects.len() {
+            graph.add_node(i);
+        }
+        let mut g = Graph {
+            objects,
+            keys,
+            graph,
+        };
+        let lookup = g.lookup();
+        let mut edges = Vec::new();
+        for (i, o) in g.objects.iter().enumerate() {
+            collect_edges(i, o, &lookup, &mut edges);
+        }
+        for (from, to, edge) in edges {
+            if from != to || !edge.foreign_key {
+                g.graph
+                    .add_edge(NodeIndex::new(from), NodeIndex::new(to), edge);
+            }
+        }
+        g
+    }
+
+    fn lookup(&self) -> Lookup<'a> {
+        let mut by_key = HashMap::with_capacity(self.objects.len());
+        for (i, o) in self.objects.iter().enumerate() {
+            let k: (u8, &str, &str) = match o {
+                Object::Extension(e) => (0, "", e.name.as_str()),
+                Object::Schema(s) => (1, "", s.name.as_str()),
+                Object::Enum(e) => (2, e.name.schema.as_str(), e.name.name.as_str()),
+                Object::Function(f) => (3, f.name.schema.as_str(), f.name.name.as_str()),
+                Object::Table(t) => (4, t.name.schema.as_str(), t.name.name.as_str()),
+                Object::Rows(t) => (6, t.name.schema.as_str(), t.name.name.as_str()),
+                _ => continue,
+            };
+            by_key.entry(k).or_insert(i);
+        }
+        Lookup { by_key }
+    }
+
+    /// The creation order: Kahn's algorithm over a name-ordered ready set. After a table,
+    /// its own indexes, triggers and policies come next when they are ready, so the file
+    /// reads table by table. The same declaration always gives the same order.
+    pub fn order(&self) -> Result<Vec<usize>, Vec<Cycle>> {
+        let n = self.objects.len();
+        let mut pending: Vec<usize> = (0..n)
+            .map(|i| {
+                self.graph
+                    .neighbors_directed(NodeIndex::new(i), Direction::Outgoing)
+                    .count()
+            })
+            .collect();
+        // A node with two edges to the same dependency counts it twice; so does the
+        // decrement below, which walks edges, not distinct neighbours.
+        let mut ready: BTreeSet<(&Key, usize)> = (0..n)
+            .filter(|&i| pending[i] == 0)
+            .map(|i| (&self.keys[i], i))
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        let mut last_group: Option<&str> = None;
+        while let Some(next) = self.pick(&ready, last_group) {
+            ready.remove(&(&self.keys[next], next));
+            out.push(next);
+            let key = &self.keys[next];
+            last_group = (key.phase == TABLE_PHASE).then_some(key.group.as_str());
+            for e in self
+                .graph
+                .edges_directed(NodeIndex::new(next), Direction::Incoming)
+            {
+                let m = petgraph::visit::EdgeRef::source(&e).index();
+                pending[m] -= 1;
+                if pending[m] == 0 {
+                    ready.insert((&self.keys[m], m));
+                }
+            }
+        }
+        if out.len() == n {
+            Ok(out)
+        } else {
+            Err(self.cycles())
+        }
+    }
+
+    fn pick(&self, ready: &BTreeSet<(&Key, usize)>, group: Option<&str>) -> Option<usize> {
+        if let Some(g) = group {
+            let probe = Key {
+                phase: TABLE_PHASE,
+                group: g.to_owned(),
+                kind: 0,
+                name: String::new(),
+            };
+            if let Some((k, i)) = ready.range((&probe, 0)..).next() {
+                if k.phase == TABLE_PHASE && k.group == g {
+                    return Some(*i);
+                }
+            }
+        }
+        ready.iter().next().map(|(_, i)| *i)
+    }
+
+    /// Every cycle, one per strongly connected component, as the shortest path from the
+    /// component's first object (by name) back to itself.
+    pub fn cycles(&self) -> Vec<Cycle> {
+        let mut out = Vec::new();
+        let mut sccs = petgraph::algo::tarjan_scc(&self.graph);
+        sccs.iter_mut()
+            .for_each(|c| c.sort_by(|a, b| self.keys[a.index()].cmp(&self.keys[b.index()])));
+        sccs.sort_by(|a, b| self.keys[a[0].index()].cmp(&self.keys[b[0].index()]));
+        for scc in sccs {
+            let start = scc[0];
+            let self_loop = self.graph.contains_edge(start, start);
+            if scc.len() < 2 && !self_loop {
+                continue;
+            }
+            let members: BTreeSet<NodeIndex> = scc.iter().copied().collect();
+            if let Some(path) = self.shortest_cycle(start, &members) {
+                out.push(path);
+            }
+        }
+        out
+    }
+
+    fn shortest_cycle(&self, start: NodeIndex, members: &BTreeSet<NodeIndex>) -> Option<Cycle> {
+        // BFS over "needs" edges, successors in name order, back to `start`.
+        let mut prev: HashMap<NodeIndex, (NodeIndex, petgraph::graph::EdgeIndex)> = HashMap::new();
+        let mut queue = VecDeque::from([start]);
+        let mut end = None;
+        'bfs: while let Some(n) = queue.pop_front() {
+            let mut next: Vec<_> = self
+                .graph
+                .edges_directed(n, Direction::Outgoing)
+                .filter(|e| members.contains(&petgraph::visit::EdgeRef::target(e)))
+                .map(|e| {
+                    (
+                        petgraph::visit::EdgeRef::target(&e),
+                        petgraph::visit::EdgeRef::id(&e),
+                    )
+                })
+                .collect();
+            next.sort_by(|a, b| self.keys[a.0.index()].cmp(&self.keys[b.0.index()]));
+            for (m, eid) in next {
+                if m == start {
+                    end = Some((n, eid));
+                    break 'bfs;
+                }
+                if let std::collections::hash_map::Entry::Vacant(v) = prev.entry(m) {
+                    v.insert((n, eid));
+                    queue.push_back(m);
+                }
+            }
+        }
+        let (mut n, last) = end?;
+        let mut edge_ids = vec![last];
+        while n != start {
+            let (p, e) = prev[&n];
+            edge_ids.push(e);
+            n = p;
+        }
+        edge_ids.reverse();
+        let edges: Vec<Edge> = edge_ids.iter().map(|e| self.graph[*e].clone()).collect();
+        let objects = edge_ids
+            .iter()
+            .filter_map(|e| self.graph.edge_endpoints(*e))
+            .map(|(a, _)| {
+                let o = &self.objects[a.index()];
+                (o.display_name(), o.origin())
+            })
+            .collect();
+        Some(Cycle { edges, objects })
+    }
+}
+
+fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize, usize, Edge)>) {
+    let mut need = |target: Option<usize>, reason: String, foreign_key: bool| {
+        if let Some(t) = target {
+            out.push((
+                i,
+                t,
+                Edge {
+                    reason,
+                    foreign_key,
+                },
+            ));
+        }
+    };
+    let schema = |s: &str| l.by_key.get(&(1, "", s)).copied();
+    let table = |q: &QName| {
+        l.by_key
+            .get(&(4, q.schema.as_str(), q.name.as_str()))
+            .copied()
+    };
+    let function = |q: &QName| {
+        l.by_key
+            .get(&(3, q.schema.as_str(), q.name.as_str()))
+            .copied()
+    };
+    let enum_ty = |q: &QName| {
+        l.by_key
+            .get(&(2, q.schema.as_str(), q.name.as_str()))
+            .copied()
+    };
+    let extension = |e: &str| l.by_key.get(&(0, "", e)).copied();
+    let me = o.display_name();
+    let expr_edges =
+        |need: &mut dyn FnMut(Option<usize>, String, bool), what: &str, e: &SqlExpr| {
+            for call in scan::calls(e.as_str()) {
+                let q = QName::new(call.schema.as_deref().unwrap_or("public"), &call.name);
+                if let Some(f) = function(&q) {
+                    need(Some(f), format!("{what} calls {q}"), false);
+                } else if call.schema.is_none() {
+                    if let Some(ext) = scan::extension_of_function(&call.name) {
+                        need(
+                            extension(ext),
+                            format!("{what} calls {}() of extension {ext}", call.name),
+                            false,
+                        );
+                    }
+                }
+            }
+        };
+    match o {
+        Object::Extension(e) => {
+            if let Some(s) = &e.schema {
+                need(
+                    schema(s),
+                    format!("extension {} is installed in schema {s}", e.name),
+                    false,
+                );
+            }
+        }
+        Object::Schema(_) => {}
+        Object::Enum(e) => need(
+            schema(&e.name.schema),
+            format!("type {me} is in schema {}", e.name.schema),
+            false,
+        ),
+        Object::Function(f) => {
+            need(
+                schema(&f.name.schema),
+                format!("function {me} is in schema {}", f.name.schema),
+                false,
+            );
+            for d in &f.depends_on {
+                match d {
+                    FunctionDep::Table(t) => {
+                        need(table(t), format!("function {me} uses table {t}"), false)
+                    }
+                    FunctionDep::Function(g) => {
+                        need(function(g), format!("function {me} calls {g}"), false)
+                    }
+                }
+            }
+            for ty in f
+                .args
+                .iter()
+                .map(|a| a.ty.as_str())
+                .chain([f.returns.as_str()])
+            {
+                let bare = ty
+                    .trim()
+                    .trim_start_matches("SETOF ")
+                    .trim_end_matches("[]")
+                    .trim();
+                if let Some((s, n)) = bare.split_once('.') {
+                    need(
+                        enum_ty(&QName::new(s, n)),
+                        format!("function {me} uses type {bare}"),
+                        false,
+                    );
+                }
+            }
+            if f.language == "sql" {
+                expr_edges(
+                    &mut need,
+                    &format!("function {me}"),
+                    &SqlExpr(f.body.clone()),
+                );
+            }
+        }
+        Object::Table(t) => {
+            need(
+                schema(&t.name.schema),
+                format!("table {me} is in schema {}", t.name.schema),
+                false,
+            );
+            for c in &t.columns {
+                if let Some(q) = c.ty.enum_name() {
+                    need(enum_ty(q), format!("{me}.{} has type {q}", c.name), false);
+                }
+                if let Some(ext) = c.ty.extension() {
+                    need(
+                        extension(ext),
+                        format!(
+                            "{me}.{} has type {} of extension {ext}",
+                            c.name,
+                            c.ty.catalog_name()
+                        ),
+                        false,
+                    );
+                }
+                let what = format!("{me}.{}", c.name);
+                for e in c.default.iter().chain(c.generated.iter()) {
+                    expr_edges(&mut need, &what, e);
+                }
+            }
+            for c in &t.checks {
+                expr_edges(&mut need, &format!("check {me}.{}", c.name), &c.expr);
+            }
+            for fk in t.foreign_keys.iter().filter(|f| !f.add_later) {
+                if fk.ref_table != t.name {
+                    need(
+                        table(&fk.ref_table),
+                        format!("{me}.{} -> {}", fk.columns.join(","), fk.ref_table),
+                        true,
+                    );
+                }
+            }
+        }
+        Object::Index(t, ix) => {
+            need(
+                table(&t.name),
+                format!("index {me} is on {}", t.name),
+                false,
+            );
+            for k in &ix.keys {
+                if let IndexTarget::Expr(e) = &k.target {
+                    expr_edges(&mut need, &format!("index {me}"), e);
+                }
+                if let Some(ext) = k.opclass.as_deref().and_then(scan::extension_of_opclass) {
+                    need(
+                        extension(ext),
+                        format!(
+                            "index {me} uses operator class {} of extension {ext}",
+                            k.opclass.as_deref().unwrap_or_default()
+                        ),
+                        false,
+                    );
+                }
+            }
+            if let Some(p) = &ix.predicate {
+                expr_edges(&mut need, &format!("index {me}"), p);
+            }
+        }
+        Object::Trigger(t, tr) => {
+            need(
+                table(&t.name),
+                format!("trigger {me} is on {}", t.name),
+                false,
+            );
+            need(
+                function(&tr.function),
+                format!("trigger {me} executes {}", tr.function),
+                false,
+            );
+            if let Some(w) = &tr.when {
+                expr_edges(&mut need, &format!("trigger {me}"), w);
+            }
+        }
+        Object::Policy(t, p) => {
+            need(
+                table(&t.name),
+                format!("policy {me} is on {}", t.name),
+                false,
+            );
+            for e in p.using.iter().chain(p.with_check.iter()) {
+                expr_edges(&mut need, &format!("policy {me}"), e);
+            }
+        }
+        Object::LaterFk(t, fk) => {
+            need(
+                table(&t.name),
+                format!("foreign key {me} is on {}", t.name),
+                false,
+            );
+            need(
+                table(&fk.ref_table),
+                format!("foreign key {me} references {}", fk.ref_table),
+                false,
+            );
+        }
+        Object::Rows(t) => {
+            need(table(&t.name), format!("rows of {me} go into {me}"), false);
+            for fk in &t.foreign_keys {
+                if fk.ref_table != t.name {
+                    let rows = l
+                        .by_key
+                        .get(&(6, fk.ref_table.schema.as_str(), fk.ref_table.name.as_str()))
+                        .copied();
+                    need(
+                        rows,
+                        format!("rows of {me} reference rows of {}", fk.ref_table),
+                        false,
+                    );
+                }
+            }
+        }
+    }
+}

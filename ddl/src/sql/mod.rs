@@ -1,0 +1,6 @@
+//! Writing SQL text.
+
+pub mod ident;
+mod keywords;
+pub mod render;
+pub mod scan;

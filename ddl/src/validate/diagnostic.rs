@@ -1,0 +1,191 @@
+//! Diagnostics: a stable code, the object, where it was declared, what is wrong and the fix.
+
+use crate::model::names::Origin;
+use std::fmt;
+
+/// Every diagnostic code. The text of a code never changes once released: CI scripts and
+/// people search for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    IdentifierEmpty,
+    IdentifierTooLong,
+    DuplicateTable,
+    DuplicateColumn,
+    DuplicateConstraint,
+    DuplicateIndex,
+    DuplicateObject,
+    UnknownSchema,
+    TableWithoutColumns,
+    FkUnknownTable,
+    FkMissingColumn,
+    FkColumnCount,
+    FkTypeMismatch,
+    FkTargetNotUnique,
+    IndexMissingColumn,
+    ConstraintMissingColumn,
+    CheckMissingColumn,
+    TriggerMissingColumn,
+    TriggerWithoutEvents,
+    PolicyMissingColumn,
+    PolicyWithoutRls,
+    UnknownFunction,
+    NotATriggerFunction,
+    UnknownEnum,
+    MissingExtension,
+    IdentityNotInteger,
+    GeneratedWithDefault,
+    RowsWithoutPrimaryKey,
+    RowsMissingColumn,
+    RowsArity,
+    RowsDuplicateKey,
+    DependencyCycle,
+    UnsupportedChange,
+}
+
+impl Code {
+    pub const ALL: &'static [Code] = &[
+        Code::IdentifierEmpty,
+        Code::IdentifierTooLong,
+        Code::DuplicateTable,
+        Code::DuplicateColumn,
+        Code::DuplicateConstraint,
+        Code::DuplicateIndex,
+        Code::DuplicateObject,
+        Code::UnknownSchema,
+        Code::TableWithoutColumns,
+        Code::FkUnknownTable,
+        Code::FkMissingColumn,
+        Code::FkColumnCount,
+        Code::FkTypeMismatch,
+        Code::FkTargetNotUnique,
+        Code::IndexMissingColumn,
+        Code::ConstraintMissingColumn,
+        Code::CheckMissingColumn,
+        Code::TriggerMissingColumn,
+        Code::TriggerWithoutEvents,
+        Code::PolicyMissingColumn,
+        Code::PolicyWithoutRls,
+        Code::UnknownFunction,
+        Code::NotATriggerFunction,
+        Code::UnknownEnum,
+        Code::MissingExtension,
+        Code::IdentityNotInteger,
+        Code::GeneratedWithDefault,
+        Code::RowsWithoutPrimaryKey,
+        Code::RowsMissingColumn,
+        Code::RowsArity,
+        Code::RowsDuplicateKey,
+        Code::DependencyCycle,
+        Code::UnsupportedChange,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::IdentifierEmpty => "identifier-empty",
+            Code::IdentifierTooLong => "identifier-too-long",
+            Code::DuplicateTable => "duplicate-table",
+            Code::DuplicateColumn => "duplicate-column",
+            Code::DuplicateConstraint => "duplicate-constraint",
+            Code::DuplicateIndex => "duplicate-index",
+            Code::DuplicateObject => "duplicate-object",
+            Code::UnknownSchema => "unknown-schema",
+            Code::TableWithoutColumns => "table-without-columns",
+            Code::FkUnknownTable => "fk-unknown-table",
+            Code::FkMissingColumn => "fk-missing-column",
+            Code::FkColumnCount => "fk-column-count",
+            Code::FkTypeMismatch => "fk-type-mismatch",
+            Code::FkTargetNotUnique => "fk-target-not-unique",
+            Code::IndexMissingColumn => "index-missing-column",
+            Code::ConstraintMissingColumn => "constraint-missing-column",
+            Code::CheckMissingColumn => "check-missing-column",
+            Code::TriggerMissingColumn => "trigger-missing-column",
+            Code::TriggerWithoutEvents => "trigger-without-events",
+            Code::PolicyMissingColumn => "policy-missing-column",
+            Code::PolicyWithoutRls => "policy-without-rls",
+            Code::UnknownFunction => "unknown-function",
+            Code::NotATriggerFunction => "not-a-trigger-function",
+            Code::UnknownEnum => "unknown-enum",
+            Code::MissingExtension => "missing-extension",
+            Code::IdentityNotInteger => "identity-not-integer",
+            Code::GeneratedWithDefault => "generated-with-default",
+            Code::RowsWithoutPrimaryKey => "rows-without-primary-key",
+            Code::RowsMissingColumn => "rows-missing-column",
+            Code::RowsArity => "rows-arity",
+            Code::RowsDuplicateKey => "rows-duplicate-key",
+            Code::DependencyCycle => "dependency-cycle",
+            Code::UnsupportedChange => "unsupported-change",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    /// The object at fault (`core.users`, `core.users.tenant_id`).
+    pub object: String,
+    pub origin: Origin,
+    pub message: String,
+    /// The next step.
+    pub help: String,
+}
+
+impl Diagnostic {
+    pub fn new(
+        code: Code,
+        object: impl Into<String>,
+        origin: Origin,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        Self {
+            code,
+            object: object.into(),
+            origin,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// ```text
+/// error[fk-missing-column]: core.users: foreign key users_tenant_fkey names column tenant, which core.users does not have
+///   --> schema/src/core.rs:42
+///   = help: declare the column on core.users, or fix the name in the foreign key
+/// ```
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error[{}]: {}: {}", self.code, self.object, self.message)?;
+        writeln!(f, "  --> {}", self.origin)?;
+        write!(f, "  = help: {}", self.help)
+    }
+}
+
+/// Several diagnostics, shown one after another with a count at the end.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}\n")?;
+        }
+        let n = self.0.len();
+        write!(
+            f,
+            "{n} problem{} found; nothing was written",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl Diagnostics {
+    pub fn codes(&self) -> Vec<Code> {
+        self.0.iter().map(|d| d.code).collect()
+    }
+}

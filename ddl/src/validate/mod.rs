@@ -1,0 +1,257 @@
+//! Validation of a declaration: every problem at once, before anything is written.
+
+mod diagnostic;
+mod tables;
+
+pub use diagnostic::{Code, Diagnostic, Diagnostics};
+
+use crate::model::database::Database;
+use crate::model::expr::SqlExpr;
+use crate::model::names::{Origin, QName};
+use crate::model::objects::Function;
+use crate::model::table::Table;
+use crate::sql::scan;
+use std::collections::{HashMap, HashSet};
+
+/// PostgreSQL truncates longer identifiers (NAMEDATALEN - 1).
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// What validation looks things up in.
+pub(crate) struct Ctx<'a> {
+    pub tables: HashMap<&'a QName, &'a Table>,
+    pub functions: HashMap<&'a QName, &'a Function>,
+    pub enums: HashSet<&'a QName>,
+    pub extensions: HashSet<&'a str>,
+    pub schemas: HashSet<&'a str>,
+    pub out: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    pub fn push(
+        &mut self,
+        code: Code,
+        object: impl Into<String>,
+        origin: Origin,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.out
+            .push(Diagnostic::new(code, object, origin, message, help));
+    }
+
+    pub fn schema_declared(&self, schema: &str) -> bool {
+        schema == "public" || self.schemas.contains(schema)
+    }
+
+    /// Identifier rules: not empty, at most 63 bytes.
+    pub fn name(&mut self, what: &str, object: &str, name: &str, origin: Origin) {
+        if name.is_empty() {
+            self.push(
+                Code::IdentifierEmpty,
+                object,
+                origin,
+                format!("the {what} has an empty name"),
+                format!("give the {what} a name"),
+            );
+        } else if name.len() > MAX_IDENTIFIER_BYTES {
+            self.push(
+                Code::IdentifierTooLong,
+                object,
+                origin,
+                format!(
+                    "the {what} name `{name}` is {} bytes; PostgreSQL keeps only the first {MAX_IDENTIFIER_BYTES}",
+                    name.len()
+                ),
+                format!("name the {what} explicitly with at most {MAX_IDENTIFIER_BYTES} bytes"),
+            );
+        }
+    }
+
+    /// Function calls in an expression: a call qualified with a declared schema must name
+    /// a declared function, and a well-known extension function needs its extension.
+    pub fn expr_calls(&mut self, what: &str, object: &str, e: &SqlExpr, origin: Origin) {
+        for call in scan::calls(e.as_str()) {
+            match &call.schema {
+                Some(s) if self.schemas.contains(s.as_str()) || s == "public" => {
+                    let q = QName::new(s.clone(), call.name.clone());
+                    if !self.functions.contains_key(&q) {
+                        self.push(
+                            Code::UnknownFunction,
+                            object,
+                            origin,
+                            format!("the {what} calls {q}(), which is not declared"),
+                            format!("declare the function {q} (Function::new), or fix the name"),
+                        );
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(ext) = scan::extension_of_function(&call.name) {
+                        if !self.extensions.contains(ext) {
+                            self.push(
+                                Code::MissingExtension,
+                                object,
+                                origin,
+                                format!("the {what} calls {}(), which extension {ext} provides, and {ext} is not declared", call.name),
+                                format!("declare Extension::new(\"{ext}\")"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Checks a declaration. Returns every problem found, in declaration order.
+pub fn validate(db: &Database) -> Result<(), Diagnostics> {
+    let mut cx = Ctx {
+        tables: HashMap::with_capacity(db.tables.len()),
+        functions: db.functions.iter().map(|f| (&f.name, f)).collect(),
+        enums: db.enums.iter().map(|e| &e.name).collect(),
+        extensions: db.extensions.iter().map(|e| e.name.as_str()).collect(),
+        schemas: db.schemas.iter().map(|s| s.name.as_str()).collect(),
+        out: Vec::new(),
+    };
+    database_objects(db, &mut cx);
+    for t in &db.tables {
+        if cx.tables.insert(&t.name, t).is_some() {
+            cx.push(
+                Code::DuplicateTable,
+                t.name.to_string(),
+                t.origin,
+                "the table is declared twice",
+                "remove one declaration, or give it another name",
+            );
+        }
+    }
+    relation_names(db, &mut cx);
+    for t in &db.tables {
+        tables::table(t, &mut cx);
+    }
+    if cx.out.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(cx.out))
+    }
+}
+
+fn database_objects(db: &Database, cx: &mut Ctx<'_>) {
+    let mut seen: HashSet<(&str, String)> = HashSet::new();
+    let mut dup = |cx: &mut Ctx<'_>, kind: &'static str, name: String, origin: Origin| {
+        if !seen.insert((kind, name.clone())) {
+            cx.push(
+                Code::DuplicateObject,
+                name,
+                origin,
+                format!("the {kind} is declared twice"),
+                "remove one declaration (functions are identified by name: overloads are not supported)",
+            );
+        }
+    };
+    for e in &db.extensions {
+        cx.name("extension", &e.name, &e.name, e.origin);
+        dup(cx, "extension", e.name.clone(), e.origin);
+        if let Some(s) = &e.schema {
+            if !cx.schema_declared(s) {
+                unknown_schema(cx, &e.name, s, e.origin);
+            }
+        }
+    }
+    for s in &db.schemas {
+        cx.name("schema", &s.name, &s.name, s.origin);
+        dup(cx, "schema", s.name.clone(), s.origin);
+    }
+    for e in &db.enums {
+        let n = e.name.to_string();
+        cx.name("type", &n, &e.name.name, e.origin);
+        dup(cx, "type", n.clone(), e.origin);
+        if !cx.schema_declared(&e.name.schema) {
+            unknown_schema(cx, &n, &e.name.schema, e.origin);
+        }
+    }
+    for f in &db.functions {
+        let n = f.name.to_string();
+        cx.name("function", &n, &f.name.name, f.origin);
+        dup(cx, "function", n.clone(), f.origin);
+        if !cx.schema_declared(&f.name.schema) {
+            unknown_schema(cx, &n, &f.name.schema, f.origin);
+        }
+        for d in &f.depends_on {
+            if let crate::model::objects::FunctionDep::Function(g) = d {
+                if !cx.functions.contains_key(g) {
+                    cx.push(
+                        Code::UnknownFunction,
+                        n.clone(),
+                        f.origin,
+                        format!("the function depends on {g}, which is not declared"),
+                        format!("declare the function {g}, or remove the dependency"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn unknown_schema(cx: &mut Ctx<'_>, object: &str, schema: &str, origin: Origin) {
+    cx.push(
+        Code::UnknownSchema,
+        object,
+        origin,
+        format!("schema {schema} is not declared"),
+        format!("declare Schema::new(\"{schema}\"), or fix the schema name"),
+    );
+}
+
+/// Tables, indexes and the indexes behind PRIMARY KEY and UNIQUE constraints share one
+/// namespace per schema.
+fn relation_names(db: &Database, cx: &mut Ctx<'_>) {
+    let mut seen: HashMap<(&str, &str), &'static str> = HashMap::new();
+    for t in &db.tables {
+        seen.insert((&t.name.schema, &t.name.name), "table");
+    }
+    for t in &db.tables {
+        let s = t.name.schema.as_str();
+        let backing = t
+            .primary_key
+            .iter()
+            .map(|p| (p.name.as_str(), "primary key", p.origin))
+            .chain(
+                t.uniques
+                    .iter()
+                    .map(|u| (u.name.as_str(), "unique constraint", u.origin)),
+            );
+        for (name, kind, origin) in backing {
+            if let Some(prev) = seen.insert((s, name), kind) {
+                let code = if prev == "table" {
+                    Code::DuplicateIndex
+                } else {
+                    Code::DuplicateConstraint
+                };
+                cx.push(
+                    code,
+                    format!("{s}.{name}"),
+                    origin,
+                    format!(
+                        "the {kind} {name} of {} has the name of a {prev} in schema {s}",
+                        t.name
+                    ),
+                    format!(
+                        "give the {kind} another name (its index shares the schema's namespace)"
+                    ),
+                );
+            }
+        }
+        for ix in &t.indexes {
+            if let Some(prev) = seen.insert((s, ix.name.as_str()), "index") {
+                cx.push(
+                    Code::DuplicateIndex,
+                    format!("{s}.{}", ix.name),
+                    ix.origin,
+                    format!("index {} of {} has the name of a {prev} in schema {s}", ix.name, t.name),
+                    "give the index a name unique in its schema (for example idx_<table>_<columns>)",
+                );
+            }
+        }
+    }
+}
