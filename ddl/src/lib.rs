@@ -1,6 +1,9 @@
 //! The engine of the toolkit: the schema model and its DSL, validation, the dependency
 //! planner, the diff between two declarations and the SQL writer. Pure: no database I/O.
 
+/// The expression language of the DSL, re-exported so schema modules need no dependency of their own.
+pub use sea_query;
+
 pub mod checksum;
 pub mod migration;
 pub mod model;

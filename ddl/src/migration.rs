@@ -3,7 +3,7 @@
 
 use crate::checksum;
 use crate::model::database::Database;
-use crate::plan::diff::{Change, PlanError, diff};
+use crate::plan::diff::{Change, PlanError, diff, rollback};
 use crate::sql::render::Stmt;
 use crate::validate::{Code, Diagnostic, Diagnostics, validate};
 use serde::{Deserialize, Serialize};
@@ -96,7 +96,7 @@ pub fn parse_file_name(name: &str) -> Option<(u32, bool)> {
 
 /// Migration files in the order the chain lists them: by version, up before down.
 pub fn sort_files(files: &mut [(String, String)]) {
-    files.sort_by_key(|(name, _)| parse_file_name(name).map(|(v, down)| (v, down)));
+    files.sort_by_key(|(name, _)| parse_file_name(name));
 }
 
 fn plan_diagnostic(e: PlanError) -> Diagnostics {
@@ -224,6 +224,9 @@ pub fn next_migration(
     db: &Database,
     name: Option<&str>,
 ) -> Result<Outcome, Diagnostics> {
+    // Validate the declaration as written, so duplicates are reported in its order.
+    validate(db)?;
+    let db = &db.canonical();
     let old = match &existing.snapshot {
         Some(text) => parse_snapshot(text).map_err(|e| {
             Diagnostics(vec![Diagnostic::new(
@@ -235,12 +238,13 @@ pub fn next_migration(
             )])
         })?,
         None => Database::new(),
-    };
+    }
+    .canonical();
     let (summary, up) = plan_statements(&old, db)?;
     if up.is_empty() {
         return Ok(Outcome::UpToDate);
     }
-    let (_, down) = plan_statements_unchecked(db, &old)?;
+    let (_, down) = plan_rollback(db, &old)?;
     let version = existing
         .files
         .iter()
@@ -284,11 +288,8 @@ pub fn next_migration(
 
 /// The down direction: the old state was valid when it was generated, so only planning
 /// errors can occur.
-fn plan_statements_unchecked(
-    old: &Database,
-    new: &Database,
-) -> Result<(Vec<String>, Vec<Stmt>), Diagnostics> {
-    let changes = diff(old, new).map_err(plan_diagnostic)?;
+fn plan_rollback(new: &Database, old: &Database) -> Result<(Vec<String>, Vec<Stmt>), Diagnostics> {
+    let changes = rollback(new, old).map_err(plan_diagnostic)?;
     Ok(render_changes(&changes))
 }
 

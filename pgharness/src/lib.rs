@@ -164,6 +164,8 @@ impl TestDb {
         text.lines()
             .filter(|l| !l.starts_with("--") && !l.is_empty() && !l.starts_with("SET "))
             .filter(|l| !l.starts_with("SELECT pg_catalog.set_config"))
+            // pg_dump 15.14+ brackets its output with a random \restrict key.
+            .filter(|l| !l.starts_with("\\restrict ") && !l.starts_with("\\unrestrict "))
             .collect::<Vec<_>>()
             .join("\n")
     }

@@ -132,11 +132,10 @@ impl Column {
             .inline
             .iter()
             .rposition(|c| matches!(c, InlineConstraint::References(_)))
+            && let InlineConstraint::References(fk) = self.inline.remove(pos)
         {
-            if let InlineConstraint::References(fk) = self.inline.remove(pos) {
-                self.inline
-                    .insert(pos, InlineConstraint::References(Box::new(f(*fk))));
-            }
+            self.inline
+                .insert(pos, InlineConstraint::References(Box::new(f(*fk))));
         }
         self
     }

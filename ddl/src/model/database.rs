@@ -60,6 +60,27 @@ impl Database {
         self
     }
 
+    /// The same declaration with every list whose order carries no meaning sorted by name,
+    /// so the snapshot (and the `-- snapshot:` line) does not depend on declaration order.
+    /// Columns, enum values, index keys and reference rows keep their order.
+    pub fn canonical(&self) -> Database {
+        let mut db = self.clone();
+        db.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+        db.schemas.sort_by(|a, b| a.name.cmp(&b.name));
+        db.enums.sort_by(|a, b| a.name.cmp(&b.name));
+        db.functions.sort_by(|a, b| a.name.cmp(&b.name));
+        db.tables.sort_by(|a, b| a.name.cmp(&b.name));
+        for t in &mut db.tables {
+            t.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+            t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+            t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+            t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            t.triggers.sort_by(|a, b| a.name.cmp(&b.name));
+            t.policies.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        db
+    }
+
     pub fn is_empty(&self) -> bool {
         self.extensions.is_empty()
             && self.schemas.is_empty()

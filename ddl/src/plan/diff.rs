@@ -79,8 +79,29 @@ enum Fate {
     Alter,
 }
 
+/// Which way a plan goes. Rolling back may leave behind what PostgreSQL cannot remove
+/// (an enum value), where going forward must not lose anything silently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Way {
+    Up,
+    Down,
+}
+
 /// Plans the changes that turn `old` into `new`.
 pub fn diff<'a>(old: &'a Database, new: &'a Database) -> Result<Vec<Change<'a>>, PlanError> {
+    diff_dir(old, new, Way::Up)
+}
+
+/// Plans the rollback from `new` back to `old`.
+pub fn rollback<'a>(new: &'a Database, old: &'a Database) -> Result<Vec<Change<'a>>, PlanError> {
+    diff_dir(new, old, Way::Down)
+}
+
+fn diff_dir<'a>(
+    old: &'a Database,
+    new: &'a Database,
+    dir: Way,
+) -> Result<Vec<Change<'a>>, PlanError> {
     let g_new = Graph::build(new);
     let order_new = g_new.order().map_err(PlanError::Cycles)?;
     let g_old = Graph::build(old);
@@ -95,7 +116,7 @@ pub fn diff<'a>(old: &'a Database, new: &'a Database) -> Result<Vec<Change<'a>>,
         .map(|(o, k)| match new_index.get(k) {
             None => Fate::Removed,
             Some(&j) if o.same_as(&g_new.objects[j]) => Fate::Same,
-            Some(&j) => classify(o, &g_new.objects[j]),
+            Some(&j) => classify(o, &g_new.objects[j], dir),
         })
         .collect();
 
@@ -116,7 +137,11 @@ pub fn diff<'a>(old: &'a Database, new: &'a Database) -> Result<Vec<Change<'a>>,
         let o = g_old.objects[i];
         match fate[i] {
             Fate::Removed | Fate::Rebuild => {
-                let goes_with_its_table = o.owner().is_some_and(|t| removed_tables.contains(t));
+                // Indexes, triggers, policies and rows go with their table. A foreign key
+                // added later does not: it is what keeps the other table of a cycle from
+                // being dropped first.
+                let goes_with_its_table = !matches!(o, Object::LaterFk(..))
+                    && o.owner().is_some_and(|t| removed_tables.contains(t));
                 if !goes_with_its_table {
                     changes.push(Change::Drop(o));
                 }
@@ -169,8 +194,13 @@ fn replaceable(a: &Function, b: &Function) -> bool {
     a.signature() == b.signature() && a.returns == b.returns && a.args == b.args
 }
 
-fn classify(old: &Object<'_>, new: &Object<'_>) -> Fate {
+fn classify(old: &Object<'_>, new: &Object<'_>, dir: Way) -> Fate {
     match (old, new) {
+        (Object::Enum(a), Object::Enum(b))
+            if dir == Way::Down && a.values.starts_with(&b.values) =>
+        {
+            Fate::Alter
+        }
         (Object::Table(_), Object::Table(_)) | (Object::Rows(_), Object::Rows(_)) => Fate::Alter,
         (Object::Function(a), Object::Function(b)) if replaceable(a, b) => Fate::Alter,
         (Object::Enum(a), Object::Enum(b)) if b.values.starts_with(&a.values) => Fate::Alter,
@@ -373,10 +403,10 @@ fn rows_post(old: &Table, new: &Table) -> Vec<Stmt> {
         .collect();
     let mut out: Vec<Stmt> = render::insert_rows(new, rows, &added).into_iter().collect();
     for (k, r) in &after {
-        if let Some(prev) = before.get(k) {
-            if !same_columns || prev != r {
-                out.push(render::update_row(new, rows, &pk, r));
-            }
+        if let Some(prev) = before.get(k)
+            && (!same_columns || prev != r)
+        {
+            out.push(render::update_row(new, rows, &pk, r));
         }
     }
     out

@@ -90,7 +90,7 @@ impl<'a> Graph<'a> {
                 Object::Enum(e) => (2, e.name.schema.as_str(), e.name.name.as_str()),
                 Object::Function(f) => (3, f.name.schema.as_str(), f.name.name.as_str()),
                 Object::Table(t) => (4, t.name.schema.as_str(), t.name.name.as_str()),
-                Object::Rows(t) => (6, t.name.schema.as_str(), t.name.name.as_str()),
+                Object::Rows(t) => (5, t.name.schema.as_str(), t.name.name.as_str()),
                 _ => continue,
             };
             by_key.entry(k).or_insert(i);
@@ -149,10 +149,11 @@ impl<'a> Graph<'a> {
                 kind: 0,
                 name: String::new(),
             };
-            if let Some((k, i)) = ready.range((&probe, 0)..).next() {
-                if k.phase == TABLE_PHASE && k.group == g {
-                    return Some(*i);
-                }
+            if let Some((k, i)) = ready.range((&probe, 0)..).next()
+                && k.phase == TABLE_PHASE
+                && k.group == g
+            {
+                return Some(*i);
             }
         }
         ready.iter().next().map(|(_, i)| *i)
@@ -267,14 +268,12 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
                 let q = QName::new(call.schema.as_deref().unwrap_or("public"), &call.name);
                 if let Some(f) = function(&q) {
                     need(Some(f), format!("{what} calls {q}"), false);
-                } else if call.schema.is_none() {
-                    if let Some(ext) = scan::extension_of_function(&call.name) {
-                        need(
-                            extension(ext),
-                            format!("{what} calls {}() of extension {ext}", call.name),
-                            false,
-                        );
-                    }
+                } else if let Some(ext) = scan::extension_of_function(&call.name) {
+                    need(
+                        extension(ext),
+                        format!("{what} calls {}() of extension {ext}", call.name),
+                        false,
+                    );
                 }
             }
         };
@@ -437,14 +436,27 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
                 format!("foreign key {me} references {}", fk.ref_table),
                 false,
             );
+            for q in [&t.name, &fk.ref_table] {
+                let rows = l
+                    .by_key
+                    .get(&(5, q.schema.as_str(), q.name.as_str()))
+                    .copied();
+                need(
+                    rows,
+                    format!("foreign key {me} checks the rows of {q}"),
+                    false,
+                );
+            }
         }
         Object::Rows(t) => {
             need(table(&t.name), format!("rows of {me} go into {me}"), false);
-            for fk in &t.foreign_keys {
+            // A foreign key added later is added after the rows of both its tables (it then
+            // checks them), so rows need only the rows of in-line references.
+            for fk in t.foreign_keys.iter().filter(|f| !f.add_later) {
                 if fk.ref_table != t.name {
                     let rows = l
                         .by_key
-                        .get(&(6, fk.ref_table.schema.as_str(), fk.ref_table.name.as_str()))
+                        .get(&(5, fk.ref_table.schema.as_str(), fk.ref_table.name.as_str()))
                         .copied();
                     need(
                         rows,

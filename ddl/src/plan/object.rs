@@ -27,7 +27,8 @@ pub enum Object<'a> {
 
 /// The identity of an object and its place in the preferred order: extensions, schemas,
 /// types, functions, then each table followed by its indexes, triggers and policies,
-/// then foreign keys added later, then reference rows. Dependencies override this order.
+/// then reference rows, then foreign keys added later (which then check those rows).
+/// Dependencies override this order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Key {
     pub phase: u8,
@@ -49,8 +50,8 @@ impl<'a> Object<'a> {
             Object::Index(t, i) => (TABLE_PHASE, t.name.to_string(), 1, i.name.clone()),
             Object::Trigger(t, tr) => (TABLE_PHASE, t.name.to_string(), 2, tr.name.clone()),
             Object::Policy(t, p) => (TABLE_PHASE, t.name.to_string(), 3, p.name.clone()),
-            Object::LaterFk(t, fk) => (5, t.name.to_string(), 0, fk.name.clone()),
-            Object::Rows(t) => (6, t.name.to_string(), 0, String::new()),
+            Object::Rows(t) => (5, t.name.to_string(), 0, String::new()),
+            Object::LaterFk(t, fk) => (6, t.name.to_string(), 0, fk.name.clone()),
         };
         Key {
             phase,

@@ -594,8 +594,21 @@ pub fn enum_comment(e: &EnumType, old: Option<&EnumType>) -> Option<Stmt> {
     })
 }
 
-/// `ALTER TYPE ... ADD VALUE` for values appended to an enum.
+/// `ALTER TYPE ... ADD VALUE` for values appended to an enum. Going back, PostgreSQL
+/// cannot drop a value, so the rollback keeps it and says so.
 pub fn add_enum_values(old: &EnumType, new: &EnumType) -> Vec<Stmt> {
+    if let Some(kept) = old.values.get(new.values.len()..).filter(|k| !k.is_empty()) {
+        let list: Vec<String> = kept.iter().map(|v| quote_literal(v)).collect();
+        return vec![Stmt::new(
+            "type",
+            new.name.to_string(),
+            format!(
+                "-- PostgreSQL cannot remove enum values: {} stay in {}.",
+                list.join(", "),
+                qname(&new.name)
+            ),
+        )];
+    }
     new.values[old.values.len()..]
         .iter()
         .map(|v| {

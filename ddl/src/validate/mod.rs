@@ -74,7 +74,9 @@ impl Ctx<'_> {
             match &call.schema {
                 Some(s) if self.schemas.contains(s.as_str()) || s == "public" => {
                     let q = QName::new(s.clone(), call.name.clone());
-                    if !self.functions.contains_key(&q) {
+                    let from_extension = scan::extension_of_function(&call.name)
+                        .is_some_and(|ext| self.extensions.contains(ext));
+                    if !self.functions.contains_key(&q) && !from_extension {
                         self.push(
                             Code::UnknownFunction,
                             object,
@@ -86,16 +88,16 @@ impl Ctx<'_> {
                 }
                 Some(_) => {}
                 None => {
-                    if let Some(ext) = scan::extension_of_function(&call.name) {
-                        if !self.extensions.contains(ext) {
-                            self.push(
+                    if let Some(ext) = scan::extension_of_function(&call.name)
+                        && !self.extensions.contains(ext)
+                    {
+                        self.push(
                                 Code::MissingExtension,
                                 object,
                                 origin,
                                 format!("the {what} calls {}(), which extension {ext} provides, and {ext} is not declared", call.name),
                                 format!("declare Extension::new(\"{ext}\")"),
                             );
-                        }
                     }
                 }
             }
@@ -152,10 +154,10 @@ fn database_objects(db: &Database, cx: &mut Ctx<'_>) {
     for e in &db.extensions {
         cx.name("extension", &e.name, &e.name, e.origin);
         dup(cx, "extension", e.name.clone(), e.origin);
-        if let Some(s) = &e.schema {
-            if !cx.schema_declared(s) {
-                unknown_schema(cx, &e.name, s, e.origin);
-            }
+        if let Some(s) = &e.schema
+            && !cx.schema_declared(s)
+        {
+            unknown_schema(cx, &e.name, s, e.origin);
         }
     }
     for s in &db.schemas {
@@ -178,16 +180,27 @@ fn database_objects(db: &Database, cx: &mut Ctx<'_>) {
             unknown_schema(cx, &n, &f.name.schema, f.origin);
         }
         for d in &f.depends_on {
-            if let crate::model::objects::FunctionDep::Function(g) = d {
-                if !cx.functions.contains_key(g) {
-                    cx.push(
-                        Code::UnknownFunction,
-                        n.clone(),
-                        f.origin,
-                        format!("the function depends on {g}, which is not declared"),
-                        format!("declare the function {g}, or remove the dependency"),
-                    );
-                }
+            if let crate::model::objects::FunctionDep::Table(t) = d
+                && !db.tables.iter().any(|x| &x.name == t)
+            {
+                cx.push(
+                    Code::UnknownTable,
+                    n.clone(),
+                    f.origin,
+                    format!("the function depends on table {t}, which is not declared"),
+                    format!("declare the table {t}, or remove the dependency"),
+                );
+            }
+            if let crate::model::objects::FunctionDep::Function(g) = d
+                && !cx.functions.contains_key(g)
+            {
+                cx.push(
+                    Code::UnknownFunction,
+                    n.clone(),
+                    f.origin,
+                    format!("the function depends on {g}, which is not declared"),
+                    format!("declare the function {g}, or remove the dependency"),
+                );
             }
         }
     }
@@ -204,53 +217,65 @@ pub(crate) fn unknown_schema(cx: &mut Ctx<'_>, object: &str, schema: &str, origi
 }
 
 /// Tables, indexes and the indexes behind PRIMARY KEY and UNIQUE constraints share one
-/// namespace per schema.
+/// namespace per schema; tables and types share another (a table has a row type).
+/// A clash is reported on the later object, with the code of its kind; two constraints of
+/// one table are left to the table's own check.
 fn relation_names(db: &Database, cx: &mut Ctx<'_>) {
-    let mut seen: HashMap<(&str, &str), &'static str> = HashMap::new();
+    let mut seen: HashMap<(&str, &str), (&'static str, Option<&QName>)> = HashMap::new();
     for t in &db.tables {
-        seen.insert((&t.name.schema, &t.name.name), "table");
+        seen.insert((&t.name.schema, &t.name.name), ("table", None));
+    }
+    for e in &db.enums {
+        if let Some((_, _)) = seen.get(&(e.name.schema.as_str(), e.name.name.as_str())) {
+            cx.push(
+                Code::DuplicateObject,
+                e.name.to_string(),
+                e.origin,
+                format!(
+                    "type {} has the name of a table of schema {}, whose row type already has it",
+                    e.name, e.name.schema
+                ),
+                "give the type or the table another name",
+            );
+        }
     }
     for t in &db.tables {
         let s = t.name.schema.as_str();
-        let backing = t
+        let owned = t
             .primary_key
             .iter()
-            .map(|p| (p.name.as_str(), "primary key", p.origin))
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    "primary key",
+                    p.origin,
+                    Code::DuplicateConstraint,
+                )
+            })
+            .chain(t.uniques.iter().map(|u| {
+                (
+                    u.name.as_str(),
+                    "unique constraint",
+                    u.origin,
+                    Code::DuplicateConstraint,
+                )
+            }))
             .chain(
-                t.uniques
+                t.indexes
                     .iter()
-                    .map(|u| (u.name.as_str(), "unique constraint", u.origin)),
+                    .map(|i| (i.name.as_str(), "index", i.origin, Code::DuplicateIndex)),
             );
-        for (name, kind, origin) in backing {
-            if let Some(prev) = seen.insert((s, name), kind) {
-                let code = if prev == "table" {
-                    Code::DuplicateIndex
-                } else {
-                    Code::DuplicateConstraint
-                };
-                cx.push(
+        for (name, kind, origin, code) in owned {
+            match seen.insert((s, name), (kind, Some(&t.name))) {
+                None => {}
+                Some((prev, Some(owner))) if *owner == t.name && prev != "index" && kind != "index" => {}
+                Some((prev, _)) => cx.push(
                     code,
                     format!("{s}.{name}"),
                     origin,
-                    format!(
-                        "the {kind} {name} of {} has the name of a {prev} in schema {s}",
-                        t.name
-                    ),
-                    format!(
-                        "give the {kind} another name (its index shares the schema's namespace)"
-                    ),
-                );
-            }
-        }
-        for ix in &t.indexes {
-            if let Some(prev) = seen.insert((s, ix.name.as_str()), "index") {
-                cx.push(
-                    Code::DuplicateIndex,
-                    format!("{s}.{}", ix.name),
-                    ix.origin,
-                    format!("index {} of {} has the name of a {prev} in schema {s}", ix.name, t.name),
-                    "give the index a name unique in its schema (for example idx_<table>_<columns>)",
-                );
+                    format!("the {kind} {name} of {} has the name of a {prev} in schema {s}", t.name),
+                    format!("give the {kind} a name unique in its schema (indexes, and the indexes of primary keys and unique constraints, share it with tables)"),
+                ),
             }
         }
     }

@@ -66,27 +66,27 @@ fn columns(t: &Table, tn: &str, cx: &mut Ctx<'_>) {
                 "remove one of the two columns, or rename one",
             );
         }
-        if let Some(q) = c.ty.enum_name() {
-            if !cx.enums.contains(q) {
-                cx.push(
-                    Code::UnknownEnum,
-                    &cn,
-                    c.origin,
-                    format!("the column has type {q}, which is not a declared enum"),
-                    format!("declare EnumType::new({q}, [...]) in its schema module"),
-                );
-            }
+        if let Some(q) = c.ty.enum_name()
+            && !cx.enums.contains(q)
+        {
+            cx.push(
+                Code::UnknownEnum,
+                &cn,
+                c.origin,
+                format!("the column has type {q}, which is not a declared enum"),
+                format!("declare EnumType::new({q}, [...]) in its schema module"),
+            );
         }
-        if let Some(ext) = c.ty.extension() {
-            if !cx.extensions.contains(ext) {
-                cx.push(
+        if let Some(ext) = c.ty.extension()
+            && !cx.extensions.contains(ext)
+        {
+            cx.push(
                     Code::MissingExtension,
                     &cn,
                     c.origin,
                     format!("the column has type {}, which extension {ext} provides, and {ext} is not declared", c.ty.catalog_name()),
                     format!("declare Extension::new(\"{ext}\")"),
                 );
-            }
         }
         if c.identity.is_some() && !c.ty.is_integer() {
             cx.push(
@@ -97,13 +97,24 @@ fn columns(t: &Table, tn: &str, cx: &mut Ctx<'_>) {
                 "change the type to INT or BIGINT, or use a default such as gen_random_uuid() instead of .identity()",
             );
         }
-        if c.generated.is_some() && (c.default.is_some() || c.identity.is_some()) {
+        let clash = match (
+            c.generated.is_some(),
+            c.identity.is_some(),
+            c.default.is_some(),
+        ) {
+            (true, true, _) | (true, _, true) => {
+                Some("a generated column cannot also have a default or be an identity")
+            }
+            (false, true, true) => Some("an identity column cannot also have a default"),
+            _ => None,
+        };
+        if let Some(message) = clash {
             cx.push(
                 Code::GeneratedWithDefault,
                 &cn,
                 c.origin,
-                "a generated column cannot also have a default or be an identity",
-                "remove the default (or the identity), or make it a plain column",
+                message,
+                "keep one of the default, the .identity() and the .generated(..)",
             );
         }
         if let Some(d) = &c.default {
@@ -240,22 +251,22 @@ fn foreign_key(t: &Table, fk: &ForeignKey, cx: &mut Ctx<'_>) {
         return;
     }
     for (a, b) in fk.columns.iter().zip(&fk.ref_columns) {
-        if let (Some(ca), Some(cb)) = (t.find_column(a), target.find_column(b)) {
-            if !ca.ty.fk_compatible(&cb.ty) {
-                cx.push(
-                    Code::FkTypeMismatch,
-                    t.name.to_string(),
-                    fk.origin,
-                    format!(
-                        "{what}: {}.{a} is {} but {}.{b} is {}",
-                        t.name,
-                        ca.ty.catalog_name(),
-                        fk.ref_table,
-                        cb.ty.catalog_name()
-                    ),
-                    format!("give {}.{a} the type {}", t.name, cb.ty.catalog_name()),
-                );
-            }
+        if let (Some(ca), Some(cb)) = (t.find_column(a), target.find_column(b))
+            && !ca.ty.fk_compatible(&cb.ty)
+        {
+            cx.push(
+                Code::FkTypeMismatch,
+                t.name.to_string(),
+                fk.origin,
+                format!(
+                    "{what}: {}.{a} is {} but {}.{b} is {}",
+                    t.name,
+                    ca.ty.catalog_name(),
+                    fk.ref_table,
+                    cb.ty.catalog_name()
+                ),
+                format!("give {}.{a} the type {}", t.name, cb.ty.catalog_name()),
+            );
         }
     }
     let mut wanted: Vec<&String> = fk.ref_columns.iter().collect();
@@ -322,18 +333,17 @@ fn indexes(t: &Table, tn: &str, cx: &mut Ctx<'_>) {
                 }
                 IndexTarget::Column(_) => {}
             }
-            if let Some(op) = &k.opclass {
-                if let Some(ext) = scan::extension_of_opclass(op) {
-                    if !cx.extensions.contains(ext) {
-                        cx.push(
+            if let Some(op) = &k.opclass
+                && let Some(ext) = scan::extension_of_opclass(op)
+                && !cx.extensions.contains(ext)
+            {
+                cx.push(
                             Code::MissingExtension,
                             format!("{}.{}", t.name.schema, ix.name),
                             ix.origin,
                             format!("the index uses operator class {op}, which extension {ext} provides, and {ext} is not declared"),
                             format!("declare Extension::new(\"{ext}\")"),
                         );
-                    }
-                }
             }
         }
         for c in &ix.include {

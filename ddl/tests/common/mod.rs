@@ -55,8 +55,8 @@ pub fn shop() -> Database {
                         .not_null()
                         .default_value(0)
                         .check({
-                            use sea_query::ExprTrait;
-                            sea_query::Expr::col("balance").gte(0)
+                            use ddl::sea_query::ExprTrait;
+                            ddl::sea_query::Expr::col("balance").gte(0)
                         }),
                 )
                 .column(col("tags", array(TEXT)).not_null().default("'{}'"))

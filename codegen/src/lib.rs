@@ -1,0 +1,227 @@
+//! The codegen command: writes the next migration for a declaration, or (`--check`)
+//! fails when the committed files are stale. `main.rs` runs it on `schema::database()`.
+//!
+//! Exit codes: 0 ok (or up to date), 1 invalid declaration / cycle / I/O error,
+//! 2 stale or edited generated files (`--check`).
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use ddl::checksum::SUM_FILE;
+use ddl::migration::{self, Existing, Generated, Outcome, SNAPSHOT_FILE};
+use ddl::model::database::Database;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "codegen",
+    version,
+    about = "Generate PostgreSQL migrations from the schema crate"
+)]
+pub struct Args {
+    /// Do not write: exit 2 with the pending change when the generated files are stale.
+    #[arg(long)]
+    pub check: bool,
+    /// The migrations directory.
+    #[arg(long, default_value_os_t = default_dir())]
+    pub dir: PathBuf,
+    /// snake_case name of the new migration (default: derived from the change).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Write a migration that drops tables, columns or reference rows.
+    #[arg(long)]
+    pub allow_destructive: bool,
+}
+
+fn default_dir() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let dir = root.join("migrations");
+    // Shown relative to where the command runs: `migrations/001_initial_schema.sql`.
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| dir.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(dir)
+}
+
+/// Exit status of a run.
+pub const OK: u8 = 0;
+pub const FAILED: u8 = 1;
+pub const STALE: u8 = 2;
+
+/// Runs the command for a declaration, printing to `out` and `err`.
+pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    if let Some(n) = &args.name {
+        anyhow::ensure!(
+            !n.is_empty()
+                && n.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+            "--name must be snake_case (a-z, 0-9, _), got `{n}`"
+        );
+    }
+    let existing = read_dir(&args.dir)?;
+    let dir = args.dir.display();
+
+    let outcome = match migration::next_migration(&existing, db, args.name.as_deref()) {
+        Ok(o) => o,
+        Err(diags) => {
+            writeln!(err, "{diags}")?;
+            return Ok(FAILED);
+        }
+    };
+
+    if args.check {
+        let mut stale = false;
+        for p in migration::check_existing(&existing) {
+            writeln!(err, "stale: {p}")?;
+            stale = true;
+        }
+        if let Outcome::New(g) = &outcome {
+            writeln!(
+                err,
+                "stale: the declaration has changes that no migration holds yet; `cargo run -p codegen` would write {dir}/{}:\n",
+                g.up_file()
+            )?;
+            writeln!(err, "{}", g.up)?;
+            stale = true;
+        }
+        if stale {
+            writeln!(
+                err,
+                "run `cargo run -p codegen` and commit the files it writes"
+            )?;
+            return Ok(STALE);
+        }
+        writeln!(out, "{dir}: migrations are up to date")?;
+        return Ok(OK);
+    }
+
+    let problems = migration::check_existing(&existing);
+    if !problems.is_empty() {
+        for p in &problems {
+            writeln!(err, "error: {p}")?;
+        }
+        writeln!(
+            err,
+            "the migrations directory does not match its checksums; restore the files from version control before generating"
+        )?;
+        return Ok(FAILED);
+    }
+
+    match outcome {
+        Outcome::UpToDate => {
+            writeln!(
+                out,
+                "schema is up to date: no changes since the newest migration in {dir}"
+            )?;
+            Ok(OK)
+        }
+        Outcome::New(g) => {
+            print_plan(out, db, &g)?;
+            if !g.destructive.is_empty() && !args.allow_destructive {
+                writeln!(err, "error: this migration loses data:")?;
+                for d in &g.destructive {
+                    writeln!(err, "  - {d}")?;
+                }
+                writeln!(
+                    err,
+                    "nothing was written; rerun with --allow-destructive if that is intended"
+                )?;
+                return Ok(FAILED);
+            }
+            write_all(&args.dir, &g)?;
+            writeln!(
+                out,
+                "wrote {dir}/{} ({} statements), {}, {SNAPSHOT_FILE}, {SUM_FILE}",
+                g.up_file(),
+                g.up_statements,
+                g.down_file()
+            )?;
+            Ok(OK)
+        }
+    }
+}
+
+/// A short plan: each change when there are few, counts by kind otherwise.
+fn print_plan(out: &mut dyn Write, db: &Database, g: &Generated) -> Result<()> {
+    writeln!(
+        out,
+        "schema: {} extensions, {} schemas, {} types, {} functions, {} tables",
+        db.extensions.len(),
+        db.schemas.len(),
+        db.enums.len(),
+        db.functions.len(),
+        db.tables.len()
+    )?;
+    if g.changes.len() <= 20 {
+        for c in &g.changes {
+            writeln!(out, "  {c}")?;
+        }
+        return Ok(());
+    }
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for c in &g.changes {
+        let kind = c.rsplit_once(' ').map_or(c.as_str(), |(k, _)| k).to_owned();
+        match counts.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((kind, 1)),
+        }
+    }
+    let parts: Vec<String> = counts.iter().map(|(k, n)| format!("{k} x{n}")).collect();
+    writeln!(out, "  {}", parts.join(", "))?;
+    Ok(())
+}
+
+fn read_dir(dir: &Path) -> Result<Existing> {
+    let mut existing = Existing::default();
+    if !dir.exists() {
+        return Ok(existing);
+    }
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        let read = || {
+            std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+        };
+        if migration::parse_file_name(&name).is_some() {
+            existing.files.push((name, read()?));
+        } else if name == SNAPSHOT_FILE {
+            existing.snapshot = Some(read()?);
+        } else if name == SUM_FILE {
+            existing.sum = Some(read()?);
+        }
+    }
+    migration::sort_files(&mut existing.files);
+    Ok(existing)
+}
+
+/// Writes every file under a temporary name first, then renames them all, so an error
+/// leaves the directory as it was.
+fn write_all(dir: &Path, g: &Generated) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let files = [
+        (g.up_file(), &g.up),
+        (g.down_file(), &g.down),
+        (SNAPSHOT_FILE.to_owned(), &g.snapshot),
+        (SUM_FILE.to_owned(), &g.sum),
+    ];
+    let mut staged = Vec::new();
+    for (name, text) in files {
+        let tmp = dir.join(format!(".{name}.tmp"));
+        if let Err(e) = std::fs::write(&tmp, text) {
+            for (t, _) in &staged {
+                let _ = std::fs::remove_file(t);
+            }
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e).with_context(|| format!("writing {}", tmp.display()));
+        }
+        staged.push((tmp, dir.join(name)));
+    }
+    for (tmp, dest) in staged {
+        std::fs::rename(&tmp, &dest).with_context(|| format!("writing {}", dest.display()))?;
+    }
+    Ok(())
+}
