@@ -1,0 +1,68 @@
+//! `cli`: the command line of the schema toolkit. `cli migrate up|down|status|fresh|redo`.
+//!
+//! Exit codes: 0 ok, 1 error (one line on stderr), 2 when `migrate status` finds a changed
+//! or missing applied migration or a broken `migrations.sum`.
+
+mod args;
+mod migrate;
+mod output;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// What a successful command found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Clean,
+    /// `status` found problems: exit 2.
+    Problems,
+}
+
+fn main() -> ExitCode {
+    // `.env` first, so its DATABASE_URL is there when clap reads the environment.
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        eprintln!("error: cannot read .env: {e}");
+        return ExitCode::from(1);
+    }
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // Help and --version are not failures; a usage error is exit 1, since exit 2
+            // means "status found problems".
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(Verdict::Clean) => ExitCode::SUCCESS,
+        Ok(Verdict::Problems) => ExitCode::from(2),
+        Err(e) => {
+            eprintln!("error: {}", render::one_line(&e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(cli: args::Cli) -> anyhow::Result<Verdict> {
+    match cli.command {
+        args::Command::Migrate(m) => migrate::run(cli.database_url, m).await,
+    }
+}

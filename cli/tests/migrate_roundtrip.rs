@@ -1,0 +1,283 @@
+//! `cli migrate up | down | status | fresh | redo | --dry-run` round trips, on fixture
+//! migrations and on the platform migrations.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn up_applies_every_migration_in_order_and_prints_each_with_its_time() {
+    let db = pgharness::database("up_applies");
+    let fx = Fixture::new(&sample_files());
+    let run = migrate_dir(&db.url, &fx, &["up"]).ok();
+    let applied: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("applied "))
+        .collect();
+    assert_eq!(applied.len(), 3, "{run}");
+    assert!(applied[0].starts_with("applied 001_core in "), "{run}");
+    assert!(
+        applied[2].starts_with("applied 003_invoice_user_index in "),
+        "{run}"
+    );
+    assert!(run.stdout.contains("database at version 003"), "{run}");
+    assert_eq!(
+        history(&db),
+        vec![
+            ("1".into(), "001_core".into()),
+            ("2".into(), "002_billing".into()),
+            ("3".into(), "003_invoice_user_index".into()),
+        ]
+    );
+    let valid = db.exec("SELECT indisvalid FROM pg_index WHERE indexrelid = 'billing.invoices_user_id_idx'::regclass");
+    assert_eq!(valid, "t");
+    // Running again has nothing to do.
+    let again = migrate_dir(&db.url, &fx, &["up"]).ok();
+    assert!(again.stdout.contains("nothing to do"), "{again}");
+}
+
+#[test]
+fn status_shows_version_name_applied_at_and_checksum_state() {
+    let db = pgharness::database("status_table");
+    let fx = Fixture::new(&sample_files());
+    migrate_dir(&db.url, &fx, &["up", "--to", "2"]).ok();
+    let run = migrate_dir(&db.url, &fx, &["status"]).ok();
+    let header = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("version"))
+        .expect("header");
+    assert!(
+        header.contains("name") && header.contains("applied at") && header.contains("checksum"),
+        "{run}"
+    );
+    let core = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("001"))
+        .expect("row 001");
+    assert!(core.contains("core") && core.ends_with("ok"), "{run}");
+    let idx = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("003"))
+        .expect("row 003");
+    assert!(idx.contains(" - ") && idx.ends_with("pending"), "{run}");
+
+    let json = migrate_dir(&db.url, &fx, &["status", "--json"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("status --json is JSON");
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["migrations"][0]["state"], "ok");
+    assert_eq!(v["migrations"][0]["file"], "001_core.sql");
+    assert!(v["migrations"][0]["applied_at"].is_string());
+    assert_eq!(v["migrations"][2]["state"], "pending");
+    assert_eq!(v["migrations"][2]["transactional"], false);
+}
+
+#[test]
+fn down_to_zero_leaves_an_empty_database() {
+    let db = pgharness::database("down_to_zero");
+    let empty = db.schema_dump();
+    let fx = Fixture::new(&sample_files());
+    migrate_dir(&db.url, &fx, &["up"]).ok();
+    let run = migrate_dir(&db.url, &fx, &["down", "--to", "0"]).ok();
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("rolled back "))
+            .count(),
+        3,
+        "{run}"
+    );
+    assert!(run.stdout.contains("database at version 0"), "{run}");
+    assert_eq!(db.schema_dump(), empty);
+    assert_eq!(history(&db), vec![]);
+}
+
+#[test]
+fn down_rolls_back_one_by_default_and_n_or_to_on_request() {
+    let db = pgharness::database("down_steps");
+    let fx = Fixture::new(&sample_files());
+    migrate_dir(&db.url, &fx, &["up"]).ok();
+    migrate_dir(&db.url, &fx, &["down"]).ok();
+    assert_eq!(history(&db).len(), 2);
+    migrate_dir(&db.url, &fx, &["up"]).ok();
+    migrate_dir(&db.url, &fx, &["down", "-n", "2"]).ok();
+    assert_eq!(history(&db), vec![("1".into(), "001_core".into())]);
+    migrate_dir(&db.url, &fx, &["up", "--to", "2"]).ok();
+    migrate_dir(&db.url, &fx, &["down", "--to", "1"]).ok();
+    assert_eq!(history(&db).len(), 1);
+    let unknown = migrate_dir(&db.url, &fx, &["down", "--to", "7"]).code(1);
+    assert!(
+        unknown.error_line().contains("no migration has version 7"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn up_then_down_then_up_gives_the_same_schema() {
+    let db = pgharness::database("up_down_up");
+    let fx = Fixture::new(&sample_files());
+    migrate_dir(&db.url, &fx, &["up"]).ok();
+    let once = db.schema_dump();
+    migrate_dir(&db.url, &fx, &["down", "--to", "0"]).ok();
+    migrate_dir(&db.url, &fx, &["up"]).ok();
+    assert_eq!(db.schema_dump(), once);
+}
+
+#[test]
+fn dry_run_prints_the_sql_in_order_and_changes_nothing() {
+    let db = pgharness::database("dry_run");
+    let fx = Fixture::new(&sample_files());
+    let before = db.schema_dump();
+    let run = migrate_dir(&db.url, &fx, &["up", "--dry-run"]).ok();
+    let out = &run.stdout;
+    let pos = |needle: &str| {
+        out.find(needle)
+            .unwrap_or_else(|| panic!("missing {needle:?}\n{run}"))
+    };
+    assert!(
+        pos("CREATE TABLE IF NOT EXISTS schemactl.migrations")
+            < pos("-- 001_core.sql (up, one transaction)")
+    );
+    assert!(pos("CREATE SCHEMA core;") < pos("CREATE TABLE billing.invoices"));
+    assert!(pos("CREATE TABLE billing.invoices") < pos("CREATE INDEX CONCURRENTLY"));
+    assert!(
+        out.contains("$fn$\nBEGIN\n    NEW.updated_at := now(); -- keep; this"),
+        "{run}"
+    );
+    assert!(
+        out.contains("-- dry run: 3 to apply; nothing was changed"),
+        "{run}"
+    );
+    assert_eq!(db.schema_dump(), before, "dry-run up changed the database");
+
+    migrate_dir(&db.url, &fx, &["up"]).ok();
+    let applied = db.schema_dump();
+    let hist = history(&db);
+    for args in [
+        &["down", "--to", "0", "--dry-run"][..],
+        &["redo", "--dry-run"],
+        &["fresh", "--dry-run"],
+    ] {
+        let run = migrate_dir(&db.url, &fx, args).ok();
+        assert!(
+            run.stdout.contains("nothing was changed"),
+            "{args:?}\n{run}"
+        );
+        assert_eq!(db.schema_dump(), applied, "{args:?} changed the database");
+        assert_eq!(history(&db), hist, "{args:?} changed the history");
+    }
+    let down = migrate_dir(&db.url, &fx, &["down", "--to", "0", "--dry-run"])
+        .ok()
+        .stdout;
+    let (i3, i2, i1) = (
+        down.find("DROP INDEX CONCURRENTLY").expect("003 down"),
+        down.find("DROP TABLE billing.invoices").expect("002 down"),
+        down.find("DROP SCHEMA core CASCADE").expect("001 down"),
+    );
+    assert!(i3 < i2 && i2 < i1, "down runs newest first:\n{down}");
+    let fresh = migrate_dir(&db.url, &fx, &["fresh", "--dry-run"])
+        .ok()
+        .stdout;
+    assert!(
+        fresh.contains("DROP SCHEMA IF EXISTS \"billing\" CASCADE;"),
+        "{fresh}"
+    );
+    assert!(
+        fresh.contains("DROP SCHEMA IF EXISTS \"core\" CASCADE;"),
+        "{fresh}"
+    );
+}
+
+#[test]
+fn fresh_drops_every_schema_the_migrations_create_and_applies_everything() {
+    let db = pgharness::database("fresh");
+    let fx = Fixture::new(&sample_files());
+    migrate_dir(&db.url, &fx, &["up"]).ok();
+    let clean = db.schema_dump();
+    // Debris in the migrations' schemas and in public, plus a history that lies.
+    db.exec(
+        "CREATE TABLE core.debris (x int); CREATE TYPE billing.debris AS ENUM ('x'); \
+         CREATE TABLE public.debris (x int); DELETE FROM schemactl.migrations WHERE version = 3",
+    );
+    let run = migrate_dir(&db.url, &fx, &["fresh"]).ok();
+    assert!(
+        run.stdout.contains("dropped schemas: core, billing"),
+        "{run}"
+    );
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("applied "))
+            .count(),
+        3,
+        "{run}"
+    );
+    assert_eq!(db.schema_dump(), clean);
+    assert_eq!(history(&db).len(), 3);
+}
+
+#[test]
+fn redo_rolls_back_and_reapplies_the_newest_migration() {
+    let db = pgharness::database("redo");
+    let fx = Fixture::new(&sample_files());
+    migrate_dir(&db.url, &fx, &["up", "--to", "2"]).ok();
+    let before = db.schema_dump();
+    let run = migrate_dir(&db.url, &fx, &["redo"]).ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("rolled back 002_billing in "), "{run}");
+    assert!(lines[1].starts_with("applied 002_billing in "), "{run}");
+    assert_eq!(db.schema_dump(), before);
+    assert_eq!(history(&db).len(), 2);
+}
+
+#[test]
+fn the_history_table_stays_put_whatever_the_search_path() {
+    let db = pgharness::database("search_path");
+    let fx = Fixture::new(&sample_files());
+    migrate_dir(&db.url, &fx, &["up", "--to", "1"]).ok();
+    // The schema the first migration created now comes first on every new session's path.
+    db.exec(&format!(
+        "ALTER DATABASE \"{}\" SET search_path = core, public",
+        db.name
+    ));
+    let run = migrate_dir(&db.url, &fx, &["up"]).ok();
+    assert!(
+        !run.stdout.contains("applied 001_core"),
+        "001 applied twice:\n{run}"
+    );
+    assert_eq!(history(&db).len(), 3);
+    let copies =
+        db.exec("SELECT count(*) FROM pg_class WHERE relname = 'migrations' AND relkind = 'r'");
+    assert_eq!(copies, "1");
+}
+
+#[test]
+fn platform_migrations_apply_roll_back_and_apply_again() {
+    let dir = platform_dir();
+    assert!(
+        dir.join("001_initial_schema.sql").is_file(),
+        "the platform migration {}/001_initial_schema.sql is missing: run `cargo run -p codegen`",
+        dir.display()
+    );
+    let db = pgharness::database("platform");
+    let empty = db.schema_dump();
+    // The default set is the one embedded at build time.
+    let up = migrate(&db.url, &["up"]).ok();
+    assert!(up.stdout.contains("applied 001_initial_schema in "), "{up}");
+    let applied = db.schema_dump();
+    let schemas = db.exec("SELECT string_agg(nspname, ',' ORDER BY nspname) FROM pg_namespace WHERE nspname IN ('app','core','cfg','ops','comms','billing')");
+    assert_eq!(schemas, "app,billing,cfg,comms,core,ops");
+    let status = migrate(&db.url, &["status"]).ok();
+    assert!(status.stdout.contains("0 pending"), "{status}");
+    assert!(!status.stdout.contains("changed"), "{status}");
+    migrate(&db.url, &["redo"]).ok();
+    assert_eq!(db.schema_dump(), applied, "redo changed the schema");
+    migrate(&db.url, &["down", "--to", "0"]).ok();
+    assert_eq!(db.schema_dump(), empty, "down --to 0 left objects behind");
+    migrate(&db.url, &["up"]).ok();
+    migrate(&db.url, &["fresh"]).ok();
+    assert_eq!(db.schema_dump(), applied, "fresh differs from a plain up");
+}

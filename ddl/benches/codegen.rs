@@ -1,0 +1,135 @@
+//! Codegen on a synthetic 10,000-table schema: validation, planning and rendering of the
+//! first migration (up and down), and a one-column change against its snapshot.
+//!
+//! `cargo bench -p ddl --bench codegen` prints the median of several runs and the ratio to
+//! a baseline measured in the same process: serialising the same model to JSON (the
+//! snapshot), which any generator has to do at least once. Target (docs/architecture.md):
+//! under 0.5 s for the first migration and for a one-column change.
+
+use ddl::migration::{Existing, Outcome, next_migration};
+use ddl::prelude::*;
+use std::time::{Duration, Instant};
+
+const TABLES: usize = 10_000;
+const RUNS: usize = 5;
+
+fn name(i: usize) -> &'static str {
+    Box::leak(format!("t{i:05}").into_boxed_str())
+}
+
+fn synthetic(tables: usize) -> Database {
+    const TOUCH: FunctionRef = FunctionRef::new("bench", "touch");
+    const TENANT: FunctionRef = FunctionRef::new("bench", "current_tenant");
+    let mut db = Database::new()
+        .schema(Schema::new("bench"))
+        .function(Function::trigger(
+            TOUCH,
+            "BEGIN NEW.updated_at := now(); RETURN NEW; END",
+        ))
+        .function(
+            Function::new(
+                TENANT,
+                "integer",
+                "SELECT nullif(current_setting('bench.tenant', true), '')::int",
+            )
+            .language("sql")
+            .stable(),
+        );
+    for i in 0..tables {
+        let me = TableRef::new("bench", name(i));
+        let mut t = Table::new(me)
+            .column(col("id", BIGINT).identity().primary_key())
+            .column(col("tenant_id", INT).not_null())
+            .column(col("title", varchar(200)).not_null())
+            .column(col("body", TEXT))
+            .column(col("updated_at", TIMESTAMPTZ).not_null().default("now()"))
+            .index(Index::on(["tenant_id", "updated_at"]).desc())
+            .trigger(Trigger::before(&format!("{}_touch", name(i)), TOUCH).on_update())
+            .enable_rls()
+            .policy(Policy::new("tenant").using("tenant_id = bench.current_tenant()"));
+        // Each table references up to two earlier ones: a deep, wide graph.
+        for (k, j) in [i / 2, i.saturating_sub(7)].into_iter().enumerate() {
+            if j < i {
+                let column = format!("ref{k}_id");
+                t = t
+                    .column(
+                        col(column.clone(), BIGINT)
+                            .references(TableRef::new("bench", name(j)), "id"),
+                    )
+                    .index(Index::on([column.as_str()]));
+            }
+        }
+        db = db.table(t);
+    }
+    db
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time<T>(f: impl Fn() -> T) -> (Duration, T) {
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let out = f();
+        times.push(start.elapsed());
+        last = Some(out);
+    }
+    (median(times), last.expect("RUNS > 0"))
+}
+
+fn main() {
+    let db = synthetic(TABLES);
+    let (baseline, json) = time(|| ddl::migration::snapshot_json(&db));
+    let (first, outcome) = time(|| next_migration(&Existing::default(), &db, None));
+    let Ok(Outcome::New(g)) = outcome else {
+        panic!("the synthetic schema must plan");
+    };
+
+    let existing = Existing {
+        files: vec![(g.up_file(), g.up.clone()), (g.down_file(), g.down.clone())],
+        snapshot: Some(g.snapshot.clone()),
+        sum: Some(g.sum.clone()),
+    };
+    let mut changed = db.clone();
+    changed.tables[TABLES / 2].columns.push(col("note", TEXT));
+    let (one_column, outcome) = time(|| next_migration(&existing, &changed, None));
+    let Ok(Outcome::New(step)) = outcome else {
+        panic!("a one-column change must plan");
+    };
+    assert_eq!(step.up_statements, 1);
+
+    println!(
+        "synthetic schema: {TABLES} tables, {} statements, {} MB of SQL, {} MB snapshot",
+        g.up_statements,
+        g.up.len() / 1_000_000,
+        json.len() / 1_000_000
+    );
+    println!(
+        "baseline (snapshot JSON):      {:>8.1} ms",
+        baseline.as_secs_f64() * 1e3
+    );
+    println!(
+        "first migration (up + down):   {:>8.1} ms  = {:.2} x baseline  ({})",
+        first.as_secs_f64() * 1e3,
+        first.as_secs_f64() / baseline.as_secs_f64(),
+        verdict(first)
+    );
+    println!(
+        "one-column change:             {:>8.1} ms  = {:.2} x baseline  ({})",
+        one_column.as_secs_f64() * 1e3,
+        one_column.as_secs_f64() / baseline.as_secs_f64(),
+        verdict(one_column)
+    );
+}
+
+fn verdict(d: Duration) -> &'static str {
+    if d <= Duration::from_millis(500) {
+        "within the 0.5 s target"
+    } else {
+        "OVER the 0.5 s target"
+    }
+}

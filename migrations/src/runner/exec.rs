@@ -1,0 +1,204 @@
+//! Running one migration file: statement by statement, in one transaction unless the file
+//! says otherwise, with the history row written in the same transaction.
+
+use std::time::{Duration, Instant};
+
+use sea_orm_migration::sea_orm::sqlx::{
+    self, AssertSqlSafe,
+    postgres::{PgConnection, PgDatabaseError, PgErrorPosition},
+};
+
+use super::history;
+use super::{Direction, Observer};
+use crate::error::RunError;
+use crate::source::{Migration, Script};
+use crate::split::Statement;
+
+/// The file `direction` runs for `m`.
+pub fn script(m: &Migration, direction: Direction) -> Result<&Script, RunError> {
+    match direction {
+        Direction::Up => Ok(&m.up),
+        Direction::Down => m.down.as_ref().ok_or_else(|| RunError::NoDown {
+            name: m.name.clone(),
+        }),
+    }
+}
+
+/// The history statement that goes with running `m` in `direction`. In a transaction the
+/// duration is measured by the server (`clock_timestamp() - now()`), so `--dry-run`
+/// prints the very statement that runs.
+fn history_sql(m: &Migration, direction: Direction, elapsed: Option<Duration>) -> String {
+    match direction {
+        Direction::Down => history::delete_sql(m),
+        Direction::Up => match elapsed {
+            Some(d) => history::insert_sql(m, &d.as_millis().to_string()),
+            None => history::insert_sql(
+                m,
+                "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint",
+            ),
+        },
+    }
+}
+
+/// The SQL running `m` would send, in order, for `--dry-run`.
+pub fn render(m: &Migration, direction: Direction) -> Result<String, RunError> {
+    let s = script(m, direction)?;
+    let mut out = String::new();
+    let how = if s.tx.is_transactional() {
+        "one transaction"
+    } else {
+        "no transaction: each statement commits on its own"
+    };
+    out.push_str(&format!("-- {} ({}, {how})\n", s.file, direction.word()));
+    if s.tx.is_transactional() {
+        out.push_str("BEGIN;\n");
+    }
+    for st in &s.statements {
+        out.push_str(&st.sql);
+        out.push('\n');
+    }
+    let hist = if s.tx.is_transactional() {
+        history_sql(m, direction, None)
+    } else {
+        history_sql(m, direction, Some(Duration::ZERO))
+    };
+    out.push_str(&hist);
+    out.push('\n');
+    if s.tx.is_transactional() {
+        out.push_str("COMMIT;\n");
+    }
+    Ok(out)
+}
+
+/// Runs `m` in `direction`; on failure the migration leaves no trace (when transactional)
+/// and the error names the file, the statement and its line.
+pub async fn run(
+    conn: &mut PgConnection,
+    m: &Migration,
+    direction: Direction,
+    observer: &mut dyn Observer,
+) -> Result<Duration, RunError> {
+    let s = script(m, direction)?;
+    let started = Instant::now();
+    observer.start(&m.name, direction, s.statements.len());
+    let tx = s.tx.is_transactional();
+    if tx {
+        exec(conn, "BEGIN")
+            .await
+            .map_err(|e| history::db_err("cannot begin a transaction", &e))?;
+    }
+    for (i, st) in s.statements.iter().enumerate() {
+        if let Err(e) = exec(conn, &st.sql).await {
+            let aftermath = if tx {
+                // The rollback result does not matter: a dead connection rolls back too.
+                let _ = exec(conn, "ROLLBACK").await;
+                format!(
+                    "; {} was rolled back (earlier migrations stay applied)",
+                    s.file
+                )
+            } else if i == 0 {
+                format!(
+                    "; {} runs without a transaction: nothing of it was applied",
+                    s.file
+                )
+            } else {
+                format!(
+                    "; {} runs without a transaction: its statements before line {} stay applied and it is not recorded",
+                    s.file, st.line
+                )
+            };
+            return Err(statement_error(&e, s, st, aftermath));
+        }
+        observer.statement(i + 1);
+    }
+    let hist = history_sql(m, direction, (!tx).then(|| started.elapsed()));
+    let finish = async {
+        exec(conn, &hist).await?;
+        if tx {
+            exec(conn, "COMMIT").await?;
+        }
+        Ok::<(), sqlx::Error>(())
+    };
+    if let Err(e) = finish.await {
+        if tx {
+            let _ = exec(conn, "ROLLBACK").await;
+        }
+        let last_line = s.statements.last().map_or(1, |st| st.line);
+        let commit = Statement {
+            line: last_line,
+            sql: "COMMIT".to_owned(),
+        };
+        return Err(statement_error(
+            &e,
+            s,
+            &commit,
+            format!("; {} was rolled back", s.file),
+        ));
+    }
+    let elapsed = started.elapsed();
+    // A `SET search_path` (or any SET) in one file must not leak into the next: the
+    // result of `up` must not depend on how many migrations one run applies. RESET
+    // restores the values the session started with, URL options included.
+    exec(conn, "RESET ALL")
+        .await
+        .map_err(|e| history::db_err("cannot reset session settings", &e))?;
+    observer.finish(&m.name, direction, elapsed);
+    Ok(elapsed)
+}
+
+/// Runs SQL with the simple-query protocol: no prepared statement, so any utility
+/// statement (CREATE INDEX CONCURRENTLY included) runs as psql would run it.
+pub async fn exec(conn: &mut PgConnection, sql: &str) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql(AssertSqlSafe(sql))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+fn statement_error(e: &sqlx::Error, s: &Script, st: &Statement, aftermath: String) -> RunError {
+    let Some(db) = e.as_database_error() else {
+        return RunError::Statement {
+            file: s.file.clone(),
+            line: st.line,
+            statement: format!("`{}`", st.summary()),
+            message: one_line(&e.to_string()),
+            rolled_back: aftermath,
+        };
+    };
+    let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+    // out_of_memory class 53200 is what too many locks in one transaction gives.
+    if code == "53200" {
+        return RunError::OutOfSharedMemory {
+            file: s.file.clone(),
+            line: st.line,
+            rolled_back: aftermath,
+        };
+    }
+    let mut message = format!("{} (SQLSTATE {code})", db.message());
+    if let Some(pg) = db.try_downcast_ref::<PgDatabaseError>() {
+        if let Some(PgErrorPosition::Original(pos)) = pg.position() {
+            let before = st.sql.chars().take(pos.saturating_sub(1));
+            let line = st.line + before.filter(|&c| c == '\n').count();
+            if line != st.line {
+                message.push_str(&format!(" at line {line}"));
+            }
+        }
+        if let Some(d) = pg.detail() {
+            message.push_str(&format!("; detail: {d}"));
+        }
+        if let Some(h) = pg.hint() {
+            message.push_str(&format!("; hint: {h}"));
+        }
+    }
+    RunError::Statement {
+        file: s.file.clone(),
+        line: st.line,
+        statement: format!("`{}`", st.summary()),
+        message: one_line(&message),
+        rolled_back: aftermath,
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
