@@ -41,11 +41,16 @@ pub struct SumEntry {
 
 /// Builds the entries for files given in order as (file name, contents).
 pub fn chain<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<SumEntry> {
+    chain_hashed(files.into_iter().map(|(f, b)| (f, sha256_hex(b))))
+}
+
+/// Builds the entries for files given in order as (file name, SHA-256 of the contents),
+/// for callers that hashed the files already (in parallel, or while writing them).
+pub fn chain_hashed<'a>(files: impl IntoIterator<Item = (&'a str, String)>) -> Vec<SumEntry> {
     let mut prev = String::new();
     files
         .into_iter()
-        .map(|(file, bytes)| {
-            let sha256 = sha256_hex(bytes);
+        .map(|(file, sha256)| {
             let chain = sha256_hex(format!("{prev} {file} {sha256}").as_bytes());
             prev.clone_from(&chain);
             SumEntry {

@@ -3,7 +3,7 @@
 
 use crate::checksum;
 use crate::model::database::Database;
-use crate::plan::diff::{Change, PlanError, diff, rollback};
+use crate::plan::diff::{Change, PlanError, Planned, Way, changes, diff};
 use crate::sql::render::Stmt;
 use crate::validate::{Code, Diagnostic, Diagnostics, validate};
 use serde::{Deserialize, Serialize};
@@ -61,16 +61,28 @@ struct SnapshotFile {
     database: Database,
 }
 
-/// The snapshot file's text for a declaration.
+/// The snapshot file's text for a declaration: valid JSON with one compact line per
+/// object, so a change to one table is a one-line diff and the file stays small.
 pub fn snapshot_json(db: &Database) -> String {
-    let file = SnapshotFile {
-        generated: "by `cargo run -p codegen`: the declared schema as of the newest migration. Do not edit."
-            .to_owned(),
-        database: db.clone(),
-    };
-    let mut s = serde_json::to_string_pretty(&file).unwrap_or_default();
-    s.push('\n');
-    s
+    fn list<T: Serialize>(out: &mut String, name: &str, items: &[T], last: bool) {
+        out.push_str(&format!("    \"{name}\": ["));
+        for (i, item) in items.iter().enumerate() {
+            out.push_str(if i == 0 { "\n      " } else { ",\n      " });
+            out.push_str(&serde_json::to_string(item).unwrap_or_default());
+        }
+        out.push_str(if items.is_empty() { "]" } else { "\n    ]" });
+        out.push_str(if last { "\n" } else { ",\n" });
+    }
+    let mut out = String::with_capacity(db.tables.len() * 1500 + 1024);
+    out.push_str("{\n  \"@generated\": \"by `cargo run -p codegen`: the declared schema as of the newest migration. Do not edit.\",\n");
+    out.push_str("  \"database\": {\n");
+    list(&mut out, "extensions", &db.extensions, false);
+    list(&mut out, "schemas", &db.schemas, false);
+    list(&mut out, "enums", &db.enums, false);
+    list(&mut out, "functions", &db.functions, false);
+    list(&mut out, "tables", &db.tables, true);
+    out.push_str("  }\n}\n");
+    out
 }
 
 /// Reads a snapshot file.
@@ -224,9 +236,6 @@ pub fn next_migration(
     db: &Database,
     name: Option<&str>,
 ) -> Result<Outcome, Diagnostics> {
-    // Validate the declaration as written, so duplicates are reported in its order.
-    validate(db)?;
-    let db = &db.canonical();
     let old = match &existing.snapshot {
         Some(text) => parse_snapshot(text).map_err(|e| {
             Diagnostics(vec![Diagnostic::new(
@@ -237,60 +246,95 @@ pub fn next_migration(
                 "restore the file from version control (git checkout migrations/schema.snapshot.json)",
             )])
         })?,
+        // Written canonical by `snapshot_json`, and its checksum guards it against edits.
         None => Database::new(),
-    }
-    .canonical();
-    let (summary, up) = plan_statements(&old, db)?;
-    if up.is_empty() {
-        return Ok(Outcome::UpToDate);
-    }
-    let (_, down) = plan_rollback(db, &old)?;
-    let version = existing
-        .files
-        .iter()
-        .filter_map(|(n, _)| parse_file_name(n).map(|(v, _)| v))
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let label = match name {
-        Some(n) => n.to_owned(),
-        None if existing.snapshot.is_none() => "initial_schema".to_owned(),
-        None => derive_name(&summary),
     };
-    let stem = format!("{version:03}_{label}");
-    let snapshot = snapshot_json(db);
-    let sha = checksum::sha256_hex(snapshot.as_bytes());
-    let up_text = render_file(&stem, "up", &sha, &up);
-    let down_text = render_file(&stem, "down", &sha, &down);
-    let mut files = existing.files.clone();
-    files.push((format!("{stem}.sql"), up_text.clone()));
-    files.push((format!("{stem}.down.sql"), down_text.clone()));
-    sort_files(&mut files);
-    let sum = checksum::render(&checksum::chain(
-        files.iter().map(|(n, c)| (n.as_str(), c.as_bytes())),
-    ));
-    Ok(Outcome::New(Box::new(Generated {
-        version,
-        stem,
-        up: up_text,
-        down: down_text,
-        snapshot,
-        sum,
-        changes: summary,
-        up_statements: up.len(),
-        destructive: up
+    // Work that does not depend on each other runs on both cores: validation next to
+    // planning, then the up file, the down file, the snapshot and the hashes of the
+    // existing files, each on a thread of its own.
+    let new = db.canonical();
+    let (validation, planned) = std::thread::scope(|s| {
+        let validation = s.spawn(|| validate(db));
+        let planned = Planned::new(&old).and_then(|from| Ok((from, Planned::new(&new)?)));
+        (join(validation), planned)
+    });
+    validation?;
+    let (from, to) = planned.map_err(plan_diagnostic)?;
+    std::thread::scope(|s| {
+        let hashes = s.spawn(|| {
+            existing
+                .files
+                .iter()
+                .map(|(n, c)| (n.clone(), checksum::sha256_hex(c.as_bytes())))
+                .collect::<Vec<_>>()
+        });
+        let snapshot = s.spawn(|| {
+            let text = snapshot_json(&new);
+            let sha = checksum::sha256_hex(text.as_bytes());
+            (text, sha)
+        });
+        let down = s.spawn(|| changes(&to, &from, Way::Down).map(|c| render_changes(&c).1));
+        let (summary, up) = render_changes(&changes(&from, &to, Way::Up).map_err(plan_diagnostic)?);
+        if up.is_empty() {
+            return Ok(Outcome::UpToDate);
+        }
+        let down = join(down).map_err(plan_diagnostic)?;
+        let (snapshot, sha) = join(snapshot);
+
+        let version = existing
+            .files
+            .iter()
+            .filter_map(|(n, _)| parse_file_name(n).map(|(v, _)| v))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let label = match name {
+            Some(n) => n.to_owned(),
+            None if existing.snapshot.is_none() => "initial_schema".to_owned(),
+            None => derive_name(&summary),
+        };
+        let stem = format!("{version:03}_{label}");
+        let up_statements = up.len();
+        let destructive = up
             .iter()
             .filter(|s| s.destructive)
             .map(|s| format!("{} {}", s.kind, s.name))
-            .collect(),
-    })))
+            .collect();
+        let up_file = {
+            let (stem, sha) = (stem.clone(), sha.clone());
+            s.spawn(move || {
+                let text = render_file(&stem, "up", &sha, &up);
+                let hash = checksum::sha256_hex(text.as_bytes());
+                (text, hash)
+            })
+        };
+        let down_text = render_file(&stem, "down", &sha, &down);
+        let down_hash = checksum::sha256_hex(down_text.as_bytes());
+        let (up_text, up_hash) = join(up_file);
+        let mut hashed = join(hashes);
+        hashed.push((format!("{stem}.sql"), up_hash));
+        hashed.push((format!("{stem}.down.sql"), down_hash));
+        hashed.sort_by_key(|(n, _)| parse_file_name(n));
+        let sum = checksum::render(&checksum::chain_hashed(
+            hashed.iter().map(|(n, h)| (n.as_str(), h.clone())),
+        ));
+        Ok(Outcome::New(Box::new(Generated {
+            version,
+            stem,
+            up: up_text,
+            down: down_text,
+            snapshot,
+            sum,
+            changes: summary,
+            up_statements,
+            destructive,
+        })))
+    })
 }
 
-/// The down direction: the old state was valid when it was generated, so only planning
-/// errors can occur.
-fn plan_rollback(new: &Database, old: &Database) -> Result<(Vec<String>, Vec<Stmt>), Diagnostics> {
-    let changes = rollback(new, old).map_err(plan_diagnostic)?;
-    Ok(render_changes(&changes))
+/// Joins a scoped thread, passing a panic on as it was.
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 /// Problems with the committed files themselves: edited, removed or reordered migration

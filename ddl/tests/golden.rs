@@ -25,3 +25,13 @@ fn initial_down_migration_is_the_reverse() {
     let (_, down) = first_migration(&common::shop());
     insta::assert_snapshot!(down);
 }
+
+#[test]
+fn the_snapshot_reads_back_as_the_same_declaration() {
+    let db = common::shop().canonical();
+    let text = ddl::migration::snapshot_json(&db);
+    let back = ddl::migration::parse_snapshot(&text).expect("valid JSON");
+    assert_eq!(back, db);
+    let table_lines = text.lines().filter(|l| l.contains("\"columns\":[")).count();
+    assert_eq!(table_lines, db.tables.len(), "one line per table:\n{text}");
+}

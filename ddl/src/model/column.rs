@@ -18,11 +18,16 @@ pub enum Identity {
 pub struct Column {
     pub name: String,
     pub ty: ColumnType,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub nullable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<SqlExpr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
     /// `GENERATED ALWAYS AS (expr) STORED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<SqlExpr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(skip)]
     pub origin: Origin,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrimaryKey {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
     #[serde(skip)]
     pub origin: Origin,
@@ -15,7 +16,9 @@ pub struct PrimaryKey {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unique {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub nulls_not_distinct: bool,
     #[serde(skip)]
     pub origin: Origin,
@@ -65,14 +68,20 @@ pub enum Deferrable {
 pub struct ForeignKey {
     /// Empty until the table names it `<table>_<columns>_fkey` (unless named explicitly).
     pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
     pub ref_table: QName,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ref_columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub on_delete: FkAction,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub on_update: FkAction,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub deferrable: Deferrable,
     /// Added by `ALTER TABLE ... ADD CONSTRAINT` once both tables exist, which is how a
     /// cycle of foreign keys is broken.
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub add_later: bool,
     #[serde(skip)]
     pub origin: Origin,

@@ -50,8 +50,11 @@ pub enum NullsOrder {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct IndexKey {
     pub target: IndexTarget,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opclass: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<SortOrder>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nulls: Option<NullsOrder>,
 }
 
@@ -59,12 +62,18 @@ pub struct IndexKey {
 pub struct Index {
     /// Empty until the table names it `<table>_<columns>_idx` (unless named explicitly).
     pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<IndexKey>,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub unique: bool,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub nulls_not_distinct: bool,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub method: IndexMethod,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
     /// Partial index predicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predicate: Option<SqlExpr>,
     #[serde(skip)]
     pub origin: Origin,

@@ -11,3 +11,9 @@ pub mod policy;
 pub mod table;
 pub mod trigger;
 pub mod types;
+
+/// For `skip_serializing_if`: the snapshot leaves out what equals the default, which keeps
+/// it small and readable.
+pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}

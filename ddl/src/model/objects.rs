@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 pub struct Extension {
     pub name: String,
     /// `WITH SCHEMA`; None installs it where PostgreSQL chooses (normally `public`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     #[serde(skip)]
     pub origin: Origin,
@@ -31,6 +32,7 @@ impl Extension {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schema {
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(skip)]
     pub origin: Origin,
@@ -55,7 +57,9 @@ impl Schema {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnumType {
     pub name: QName,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(skip)]
     pub origin: Origin,
@@ -114,17 +118,24 @@ pub enum FunctionDep {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Function {
     pub name: QName,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<FunctionArg>,
     /// The return type as SQL text (`void`, `trigger`, `integer`, `SETOF text`).
     pub returns: String,
     pub language: String,
     pub body: String,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub volatility: Volatility,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub strict: bool,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub security_definer: bool,
     /// `SET name = value` clauses (`search_path`, for a SECURITY DEFINER function).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub config: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<FunctionDep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(skip)]
     pub origin: Origin,

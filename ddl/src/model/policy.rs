@@ -30,11 +30,16 @@ impl PolicyCommand {
 pub struct Policy {
     pub name: String,
     /// PERMISSIVE (true) policies are OR-ed together; RESTRICTIVE ones are AND-ed on top.
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub permissive: bool,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub command: PolicyCommand,
     /// Roles the policy applies to; empty means PUBLIC.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub using: Option<SqlExpr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_check: Option<SqlExpr>,
     #[serde(skip)]
     pub origin: Origin,

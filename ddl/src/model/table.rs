@@ -12,15 +12,19 @@ use serde::{Deserialize, Serialize};
 /// Row-level security switches.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rls {
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub enabled: bool,
     /// `FORCE ROW LEVEL SECURITY`: the policies bind the table owner too.
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub forced: bool,
 }
 
 /// Reference data: rows the migration inserts, identified by the primary key.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rows {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<Vec<Literal>>,
     #[serde(skip)]
     pub origin: Origin,
@@ -29,16 +33,27 @@ pub struct Rows {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     pub name: QName,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<Column>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_key: Option<PrimaryKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uniques: Vec<Unique>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub foreign_keys: Vec<ForeignKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<Index>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<Trigger>,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub rls: Rls,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<Rows>,
     #[serde(skip)]
     pub origin: Origin,

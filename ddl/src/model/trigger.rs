@@ -30,10 +30,13 @@ pub enum ForEach {
 pub struct Trigger {
     pub name: String,
     pub timing: Timing,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<TriggerEvent>,
     pub for_each: ForEach,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<SqlExpr>,
     pub function: QName,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     #[serde(skip)]
     pub origin: Origin,

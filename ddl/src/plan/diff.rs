@@ -87,25 +87,42 @@ pub enum Way {
     Down,
 }
 
+/// A declaration's graph and creation order, built once and shared by the up and the
+/// down plan.
+#[derive(Debug)]
+pub struct Planned<'a> {
+    pub graph: Graph<'a>,
+    pub order: Vec<usize>,
+}
+
+impl<'a> Planned<'a> {
+    pub fn new(db: &'a Database) -> Result<Self, PlanError> {
+        let graph = Graph::build(db);
+        let order = graph.order().map_err(PlanError::Cycles)?;
+        Ok(Self { graph, order })
+    }
+}
+
 /// Plans the changes that turn `old` into `new`.
 pub fn diff<'a>(old: &'a Database, new: &'a Database) -> Result<Vec<Change<'a>>, PlanError> {
-    diff_dir(old, new, Way::Up)
+    let new = Planned::new(new)?;
+    changes(&Planned::new(old)?, &new, Way::Up)
 }
 
 /// Plans the rollback from `new` back to `old`.
 pub fn rollback<'a>(new: &'a Database, old: &'a Database) -> Result<Vec<Change<'a>>, PlanError> {
-    diff_dir(new, old, Way::Down)
+    let old = Planned::new(old)?;
+    changes(&Planned::new(new)?, &old, Way::Down)
 }
 
-fn diff_dir<'a>(
-    old: &'a Database,
-    new: &'a Database,
+/// The changes from one planned declaration to another.
+pub fn changes<'a>(
+    from: &Planned<'a>,
+    to: &Planned<'a>,
     dir: Way,
 ) -> Result<Vec<Change<'a>>, PlanError> {
-    let g_new = Graph::build(new);
-    let order_new = g_new.order().map_err(PlanError::Cycles)?;
-    let g_old = Graph::build(old);
-    let order_old = g_old.order().map_err(PlanError::Cycles)?;
+    let (g_old, order_old) = (&from.graph, &from.order);
+    let (g_new, order_new) = (&to.graph, &to.order);
 
     let new_index: HashMap<&Key, usize> =
         g_new.keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
@@ -120,7 +137,7 @@ fn diff_dir<'a>(
         })
         .collect();
 
-    propagate_rebuilds(&g_old, &mut fate)?;
+    propagate_rebuilds(g_old, &mut fate)?;
 
     let removed_tables: HashSet<&crate::model::names::QName> = g_old
         .objects
@@ -163,7 +180,7 @@ fn diff_dir<'a>(
     }
     let old_index: HashMap<&Key, usize> =
         g_old.keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
-    for &j in &order_new {
+    for &j in order_new {
         let n = g_new.objects[j];
         let Some(&i) = old_index.get(&g_new.keys[j]) else {
             changes.push(Change::Create(n));

@@ -25,6 +25,7 @@ pub struct Graph<'a> {
     pub objects: Vec<Object<'a>>,
     pub keys: Vec<Key>,
     pub graph: DiGraph<usize, Edge>,
+    lookup: Lookup<'a>,
 }
 
 /// A set of objects that need each other: the edges of one cycle, in order.
@@ -50,6 +51,7 @@ impl Cycle {
     }
 }
 
+#[derive(Debug, Default)]
 struct Lookup<'a> {
     by_key: HashMap<(u8, &'a str, &'a str), usize>,
 }
@@ -66,11 +68,12 @@ impl<'a> Graph<'a> {
             objects,
             keys,
             graph,
+            lookup: Lookup::default(),
         };
-        let lookup = g.lookup();
+        g.lookup = g.lookup();
         let mut edges = Vec::new();
         for (i, o) in g.objects.iter().enumerate() {
-            collect_edges(i, o, &lookup, &mut edges);
+            collect_edges(i, o, &g.lookup, false, &mut edges);
         }
         for (from, to, edge) in edges {
             if from != to || !edge.foreign_key {
@@ -181,6 +184,24 @@ impl<'a> Graph<'a> {
         out
     }
 
+    /// The edge from `a` to `b` with its reason.
+    fn describe(&self, a: usize, b: usize) -> Edge {
+        let mut edges = Vec::new();
+        collect_edges(a, &self.objects[a], &self.lookup, true, &mut edges);
+        edges
+            .into_iter()
+            .find(|(_, to, _)| *to == b)
+            .map(|(_, _, e)| e)
+            .unwrap_or(Edge {
+                reason: format!(
+                    "{} -> {}",
+                    self.objects[a].display_name(),
+                    self.objects[b].display_name()
+                ),
+                foreign_key: false,
+            })
+    }
+
     fn shortest_cycle(&self, start: NodeIndex, members: &BTreeSet<NodeIndex>) -> Option<Cycle> {
         // BFS over "needs" edges, successors in name order, back to `start`.
         let mut prev: HashMap<NodeIndex, (NodeIndex, petgraph::graph::EdgeIndex)> = HashMap::new();
@@ -218,7 +239,11 @@ impl<'a> Graph<'a> {
             n = p;
         }
         edge_ids.reverse();
-        let edges: Vec<Edge> = edge_ids.iter().map(|e| self.graph[*e].clone()).collect();
+        let edges: Vec<Edge> = edge_ids
+            .iter()
+            .filter_map(|e| self.graph.edge_endpoints(*e))
+            .map(|(a, b)| self.describe(a.index(), b.index()))
+            .collect();
         let objects = edge_ids
             .iter()
             .filter_map(|e| self.graph.edge_endpoints(*e))
@@ -231,7 +256,18 @@ impl<'a> Graph<'a> {
     }
 }
 
-fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize, usize, Edge)>) {
+/// The "needs" edges of object `i`. Reasons are formatted only when `describe` is set:
+/// building the graph of a large schema needs none of them, a cycle report needs a few.
+fn collect_edges(
+    i: usize,
+    o: &Object<'_>,
+    l: &Lookup<'_>,
+    describe: bool,
+    out: &mut Vec<(usize, usize, Edge)>,
+) {
+    macro_rules! reason {
+        ($($t:tt)*) => { if describe { format!($($t)*) } else { String::new() } };
+    }
     let mut need = |target: Option<usize>, reason: String, foreign_key: bool| {
         if let Some(t) = target {
             out.push((
@@ -261,17 +297,21 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
             .copied()
     };
     let extension = |e: &str| l.by_key.get(&(0, "", e)).copied();
-    let me = o.display_name();
+    let me = if describe {
+        o.display_name()
+    } else {
+        String::new()
+    };
     let expr_edges =
         |need: &mut dyn FnMut(Option<usize>, String, bool), what: &str, e: &SqlExpr| {
             for call in scan::calls(e.as_str()) {
                 let q = QName::new(call.schema.as_deref().unwrap_or("public"), &call.name);
                 if let Some(f) = function(&q) {
-                    need(Some(f), format!("{what} calls {q}"), false);
+                    need(Some(f), reason!("{what} calls {q}"), false);
                 } else if let Some(ext) = scan::extension_of_function(&call.name) {
                     need(
                         extension(ext),
-                        format!("{what} calls {}() of extension {ext}", call.name),
+                        reason!("{what} calls {}() of extension {ext}", call.name),
                         false,
                     );
                 }
@@ -282,7 +322,7 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
             if let Some(s) = &e.schema {
                 need(
                     schema(s),
-                    format!("extension {} is installed in schema {s}", e.name),
+                    reason!("extension {} is installed in schema {s}", e.name),
                     false,
                 );
             }
@@ -290,22 +330,22 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
         Object::Schema(_) => {}
         Object::Enum(e) => need(
             schema(&e.name.schema),
-            format!("type {me} is in schema {}", e.name.schema),
+            reason!("type {me} is in schema {}", e.name.schema),
             false,
         ),
         Object::Function(f) => {
             need(
                 schema(&f.name.schema),
-                format!("function {me} is in schema {}", f.name.schema),
+                reason!("function {me} is in schema {}", f.name.schema),
                 false,
             );
             for d in &f.depends_on {
                 match d {
                     FunctionDep::Table(t) => {
-                        need(table(t), format!("function {me} uses table {t}"), false)
+                        need(table(t), reason!("function {me} uses table {t}"), false)
                     }
                     FunctionDep::Function(g) => {
-                        need(function(g), format!("function {me} calls {g}"), false)
+                        need(function(g), reason!("function {me} calls {g}"), false)
                     }
                 }
             }
@@ -323,7 +363,7 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
                 if let Some((s, n)) = bare.split_once('.') {
                     need(
                         enum_ty(&QName::new(s, n)),
-                        format!("function {me} uses type {bare}"),
+                        reason!("function {me} uses type {bare}"),
                         false,
                     );
                 }
@@ -331,7 +371,7 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
             if f.language == "sql" {
                 expr_edges(
                     &mut need,
-                    &format!("function {me}"),
+                    &reason!("function {me}"),
                     &SqlExpr(f.body.clone()),
                 );
             }
@@ -339,17 +379,17 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
         Object::Table(t) => {
             need(
                 schema(&t.name.schema),
-                format!("table {me} is in schema {}", t.name.schema),
+                reason!("table {me} is in schema {}", t.name.schema),
                 false,
             );
             for c in &t.columns {
                 if let Some(q) = c.ty.enum_name() {
-                    need(enum_ty(q), format!("{me}.{} has type {q}", c.name), false);
+                    need(enum_ty(q), reason!("{me}.{} has type {q}", c.name), false);
                 }
                 if let Some(ext) = c.ty.extension() {
                     need(
                         extension(ext),
-                        format!(
+                        reason!(
                             "{me}.{} has type {} of extension {ext}",
                             c.name,
                             c.ty.catalog_name()
@@ -357,19 +397,19 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
                         false,
                     );
                 }
-                let what = format!("{me}.{}", c.name);
+                let what = reason!("{me}.{}", c.name);
                 for e in c.default.iter().chain(c.generated.iter()) {
                     expr_edges(&mut need, &what, e);
                 }
             }
             for c in &t.checks {
-                expr_edges(&mut need, &format!("check {me}.{}", c.name), &c.expr);
+                expr_edges(&mut need, &reason!("check {me}.{}", c.name), &c.expr);
             }
             for fk in t.foreign_keys.iter().filter(|f| !f.add_later) {
                 if fk.ref_table != t.name {
                     need(
                         table(&fk.ref_table),
-                        format!("{me}.{} -> {}", fk.columns.join(","), fk.ref_table),
+                        reason!("{me}.{} -> {}", fk.columns.join(","), fk.ref_table),
                         true,
                     );
                 }
@@ -378,17 +418,17 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
         Object::Index(t, ix) => {
             need(
                 table(&t.name),
-                format!("index {me} is on {}", t.name),
+                reason!("index {me} is on {}", t.name),
                 false,
             );
             for k in &ix.keys {
                 if let IndexTarget::Expr(e) = &k.target {
-                    expr_edges(&mut need, &format!("index {me}"), e);
+                    expr_edges(&mut need, &reason!("index {me}"), e);
                 }
                 if let Some(ext) = k.opclass.as_deref().and_then(scan::extension_of_opclass) {
                     need(
                         extension(ext),
-                        format!(
+                        reason!(
                             "index {me} uses operator class {} of extension {ext}",
                             k.opclass.as_deref().unwrap_or_default()
                         ),
@@ -397,43 +437,43 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
                 }
             }
             if let Some(p) = &ix.predicate {
-                expr_edges(&mut need, &format!("index {me}"), p);
+                expr_edges(&mut need, &reason!("index {me}"), p);
             }
         }
         Object::Trigger(t, tr) => {
             need(
                 table(&t.name),
-                format!("trigger {me} is on {}", t.name),
+                reason!("trigger {me} is on {}", t.name),
                 false,
             );
             need(
                 function(&tr.function),
-                format!("trigger {me} executes {}", tr.function),
+                reason!("trigger {me} executes {}", tr.function),
                 false,
             );
             if let Some(w) = &tr.when {
-                expr_edges(&mut need, &format!("trigger {me}"), w);
+                expr_edges(&mut need, &reason!("trigger {me}"), w);
             }
         }
         Object::Policy(t, p) => {
             need(
                 table(&t.name),
-                format!("policy {me} is on {}", t.name),
+                reason!("policy {me} is on {}", t.name),
                 false,
             );
             for e in p.using.iter().chain(p.with_check.iter()) {
-                expr_edges(&mut need, &format!("policy {me}"), e);
+                expr_edges(&mut need, &reason!("policy {me}"), e);
             }
         }
         Object::LaterFk(t, fk) => {
             need(
                 table(&t.name),
-                format!("foreign key {me} is on {}", t.name),
+                reason!("foreign key {me} is on {}", t.name),
                 false,
             );
             need(
                 table(&fk.ref_table),
-                format!("foreign key {me} references {}", fk.ref_table),
+                reason!("foreign key {me} references {}", fk.ref_table),
                 false,
             );
             for q in [&t.name, &fk.ref_table] {
@@ -443,13 +483,13 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
                     .copied();
                 need(
                     rows,
-                    format!("foreign key {me} checks the rows of {q}"),
+                    reason!("foreign key {me} checks the rows of {q}"),
                     false,
                 );
             }
         }
         Object::Rows(t) => {
-            need(table(&t.name), format!("rows of {me} go into {me}"), false);
+            need(table(&t.name), reason!("rows of {me} go into {me}"), false);
             // A foreign key added later is added after the rows of both its tables (it then
             // checks them), so rows need only the rows of in-line references.
             for fk in t.foreign_keys.iter().filter(|f| !f.add_later) {
@@ -460,7 +500,7 @@ fn collect_edges(i: usize, o: &Object<'_>, l: &Lookup<'_>, out: &mut Vec<(usize,
                         .copied();
                     need(
                         rows,
-                        format!("rows of {me} reference rows of {}", fk.ref_table),
+                        reason!("rows of {me} reference rows of {}", fk.ref_table),
                         false,
                     );
                 }
