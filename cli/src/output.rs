@@ -1,6 +1,15 @@
 //! What the user sees: a line per migration with its time, a progress bar on a terminal,
 //! the status table or JSON, and the SQL of `--dry-run`.
 
+/// `println!` that ignores a closed stdout: `cli migrate up --dry-run | head` must not
+/// panic, and a migration must never stop because its reader went away.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 use std::io::Write as _;
 use std::time::Duration;
 
@@ -60,12 +69,12 @@ impl Observer for Progress {
             Direction::Up => "applied",
             Direction::Down => "rolled back",
         };
-        println!("{verb} {name} in {}", duration(elapsed));
+        say!("{verb} {name} in {}", duration(elapsed));
         let _ = std::io::stdout().flush();
     }
 
     fn sql(&mut self, sql: &str) {
-        println!("{}\n", sql.trim_end());
+        say!("{}\n", sql.trim_end());
     }
 }
 
@@ -116,27 +125,27 @@ pub fn print_outcome(o: &Outcome) {
         } else {
             parts.join(", ")
         };
-        println!("-- dry run: {what}; nothing was changed");
+        say!("-- dry run: {what}; nothing was changed");
         return;
     }
     if !o.dropped_schemas.is_empty() {
-        println!("dropped schemas: {}", o.dropped_schemas.join(", "));
+        say!("dropped schemas: {}", o.dropped_schemas.join(", "));
     }
     match (o.applied.len(), o.rolled_back.len()) {
-        (0, 0) => println!("nothing to do: database at version {}", version(o.version)),
-        (a, 0) => println!(
+        (0, 0) => say!("nothing to do: database at version {}", version(o.version)),
+        (a, 0) => say!(
             "{a} migration{} applied in {}; database at version {}",
             plural(a),
             duration(total),
             version(o.version)
         ),
-        (0, r) => println!(
+        (0, r) => say!(
             "{r} migration{} rolled back in {}; database at version {}",
             plural(r),
             duration(total),
             version(o.version)
         ),
-        (_, _) => println!(
+        (_, _) => say!(
             "redone in {}; database at version {}",
             duration(total),
             version(o.version)
@@ -150,11 +159,11 @@ fn plural(n: usize) -> &'static str {
 
 pub fn print_status(s: &Status, json: bool) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(&status_json(s))?);
+        say!("{}", serde_json::to_string_pretty(&status_json(s))?);
         return Ok(());
     }
-    println!("database:   {}", s.target);
-    println!("migrations: {}", s.origin);
+    say!("database:   {}", s.target);
+    say!("migrations: {}", s.origin);
     let header = ["version", "name", "applied at", "checksum"];
     let rows: Vec<[String; 4]> = s
         .rows
@@ -192,23 +201,23 @@ pub fn print_status(s: &Status, json: bool) -> anyhow::Result<()> {
         }
         out
     };
-    println!();
-    println!("{}", line(header));
+    say!();
+    say!("{}", line(header));
     for row in &rows {
-        println!("{}", line([&row[0], &row[1], &row[2], &row[3]]));
+        say!("{}", line([&row[0], &row[1], &row[2], &row[3]]));
     }
     if rows.is_empty() {
-        println!("(no migrations)");
+        say!("(no migrations)");
     }
     for e in &s.sum_errors {
-        println!("migrations.sum: {e}");
+        say!("migrations.sum: {e}");
     }
     let applied = s.rows.iter().filter(|r| r.applied_at.is_some()).count();
     let pending = s.rows.iter().filter(|r| r.state == State::Pending).count();
-    println!();
-    println!("{applied} applied, {pending} pending");
+    say!();
+    say!("{applied} applied, {pending} pending");
     if s.has_problems() {
-        println!(
+        say!(
             "problems found: an applied migration was edited or deleted on disk, or migrations.sum does not match the files"
         );
     }

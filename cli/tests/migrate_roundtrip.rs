@@ -281,3 +281,45 @@ fn platform_migrations_apply_roll_back_and_apply_again() {
     migrate(&db.url, &["fresh"]).ok();
     assert_eq!(db.schema_dump(), applied, "fresh differs from a plain up");
 }
+
+#[test]
+fn a_dry_run_piped_into_a_reader_that_stops_early_exits_quietly() {
+    use std::io::Read;
+    let db = pgharness::database("dry_run_pipe");
+    // More SQL than a pipe buffer (64 KiB) holds, so the writer meets the closed pipe.
+    let up: String = (0..4000)
+        .map(|i| format!("CREATE TABLE big_{i} (id integer);\n"))
+        .collect();
+    let down: String = (0..4000)
+        .rev()
+        .map(|i| format!("DROP TABLE big_{i};\n"))
+        .collect();
+    let fixture = common::Fixture::new(&[("001_big.sql", &up), ("001_big.down.sql", &down)]);
+    fixture.write_sum();
+    let dir = fixture.path().to_string_lossy().into_owned();
+    let mut child = common::cli_command(&[
+        "migrate",
+        "up",
+        "--dry-run",
+        "--database-url",
+        &db.url,
+        "--dir",
+        &dir,
+    ])
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .expect("cli starts");
+    // Read a little, as `| head -3` would, then close the pipe.
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("some output");
+    let out = child.wait_with_output().expect("cli ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -93,7 +93,10 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
             )?;
             return Ok(STALE);
         }
-        writeln!(out, "{dir}: migrations are up to date")?;
+        writeln!(
+            out,
+            "up to date: {dir} holds every change of the declaration"
+        )?;
         return Ok(OK);
     }
 

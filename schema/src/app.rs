@@ -3,8 +3,7 @@
 
 use crate::core::{PROJECTS, TABLE_METADATA};
 use crate::helpers::{
-    actor_columns, audited, big_id, soft_delete_columns, soft_deleted, tenant_scoped, timestamps,
-    touched, versioned,
+    actor_columns, big_id, lifecycle, soft_delete_columns, tenant_scoped, timestamps, versioned,
 };
 use ddl::prelude::*;
 
@@ -161,8 +160,6 @@ END
                         .using(IndexMethod::Gin),
                 )
                 .index(Index::named("idx_generic_data_jsonb", ["data"]).using(IndexMethod::Gin))
-                .with(touched("generic_data"))
-                .with(soft_deleted("generic_data"))
-                .with(audited("generic_data")),
+                .with(lifecycle("generic_data")),
         )
 }

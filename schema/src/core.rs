@@ -4,7 +4,7 @@
 
 use crate::cfg::{CURRENCIES, LANGUAGES};
 use crate::helpers::{
-    actor_columns, audited, id, is_active, jsonb_object, soft_delete_columns, soft_deleted,
+    actor_columns, audited, id, is_active, jsonb_object, lifecycle, soft_delete_columns,
     tenant_scoped, tenant_scoped_unindexed, timestamps, touched, versioned,
 };
 use ddl::prelude::*;
@@ -95,9 +95,7 @@ fn tenants() -> Table {
         .columns(timestamps())
         .index(Index::named("idx_tenants_slug", ["slug"]))
         .index(Index::named("idx_tenants_active", ["is_active"]).filter("is_deleted = false"))
-        .with(touched("tenants"))
-        .with(soft_deleted("tenants"))
-        .with(audited("tenants"))
+        .with(lifecycle("tenants"))
 }
 
 fn users() -> Table {
@@ -126,9 +124,7 @@ fn users() -> Table {
             Index::named("idx_users_active", ["tenant_id"])
                 .filter("is_active = true AND is_deleted = false"),
         )
-        .with(touched("users"))
-        .with(soft_deleted("users"))
-        .with(audited("users"))
+        .with(lifecycle("users"))
 }
 
 fn user_sessions() -> Table {
@@ -206,9 +202,7 @@ fn projects() -> Table {
             Index::named("idx_projects_active", ["tenant_id"])
                 .filter("is_active = true AND is_deleted = false"),
         )
-        .with(touched("projects"))
-        .with(soft_deleted("projects"))
-        .with(audited("projects"))
+        .with(lifecycle("projects"))
 }
 
 fn table_metadata() -> Table {
@@ -245,9 +239,7 @@ fn table_metadata() -> Table {
             Index::named("idx_table_metadata_active", ["project_id"])
                 .filter("is_active = true AND is_deleted = false"),
         )
-        .with(touched("table_metadata"))
-        .with(soft_deleted("table_metadata"))
-        .with(audited("table_metadata"))
+        .with(lifecycle("table_metadata"))
 }
 
 fn api_keys() -> Table {
@@ -366,9 +358,7 @@ fn organizations() -> Table {
             Index::named("idx_organizations_active", ["tenant_id"])
                 .filter("is_active = true AND is_deleted = false"),
         )
-        .with(touched("organizations"))
-        .with(soft_deleted("organizations"))
-        .with(audited("organizations"))
+        .with(lifecycle("organizations"))
 }
 
 /// Named by the seed's `002_add_organizations.down.sql`; its columns are declared here.

@@ -67,6 +67,16 @@ pub fn soft_deleted(short: &'static str) -> impl FnOnce(Table) -> Table {
     move |t| t.trigger(Trigger::before(&format!("trg_{short}_softdel"), SOFT_DELETE).on_delete())
 }
 
+/// The full lifecycle of seed 003's main entities: [`touched`], [`soft_deleted`] and
+/// [`audited`] together.
+pub fn lifecycle(short: &'static str) -> impl FnOnce(Table) -> Table {
+    move |t| {
+        t.with(touched(short))
+            .with(soft_deleted(short))
+            .with(audited(short))
+    }
+}
+
 /// `trg_<short>_audit`: AFTER INSERT OR UPDATE OR DELETE, writes `ops.audit_logs`
 /// (the table needs an `id` column).
 pub fn audited(short: &'static str) -> impl FnOnce(Table) -> Table {
