@@ -2,9 +2,7 @@
 //! JSONB data table (seed 003, `001_initial_schema.sql` and `004_add_generic_data.sql`).
 
 use crate::core::{PROJECTS, TABLE_METADATA};
-use crate::helpers::{
-    actor_columns, big_id, lifecycle, soft_delete_columns, tenant_scoped, timestamps, versioned,
-};
+use crate::helpers::{big_id, lifecycle, record_columns, tenant_scoped};
 use ddl::prelude::*;
 
 pub const SET_CONTEXT: FunctionRef = FunctionRef::new("app", "set_context");
@@ -136,10 +134,7 @@ END
                 )
                 .column(col("data", JSONB).not_null().default("'{}'::jsonb"))
                 .column(col("search_text", TEXT).generated("app.jsonb_to_text(data)"))
-                .columns(soft_delete_columns())
-                .column(versioned())
-                .columns(timestamps())
-                .columns(actor_columns())
+                .columns(record_columns())
                 .unique_named(
                     "unique_generic_data_per_table",
                     ["tenant_id", "project_id", "table_id", "id"],

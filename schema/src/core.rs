@@ -4,8 +4,8 @@
 
 use crate::cfg::{CURRENCIES, LANGUAGES};
 use crate::helpers::{
-    actor_columns, audited, id, is_active, jsonb_object, lifecycle, soft_delete_columns,
-    tenant_scoped, tenant_scoped_unindexed, timestamps, touched, versioned,
+    actor_columns, audited, id, is_active, jsonb_object, lifecycle, record_columns,
+    soft_delete_columns, tenant_scoped, tenant_scoped_unindexed, timestamps, touched, versioned,
 };
 use ddl::prelude::*;
 
@@ -191,10 +191,7 @@ fn projects() -> Table {
         .column(col("api_key", varchar(100)).not_null().unique())
         .column(col("api_key_password", varchar(255)))
         .column(is_active())
-        .columns(soft_delete_columns())
-        .column(versioned())
-        .columns(timestamps())
-        .columns(actor_columns())
+        .columns(record_columns())
         .unique_named("unique_project_name_per_tenant", ["tenant_id", "name"])
         .index(Index::named("idx_projects_user", ["user_id"]))
         .index(Index::named("idx_projects_api_key", ["api_key"]))
@@ -222,10 +219,7 @@ fn table_metadata() -> Table {
         .column(col("from_template", BOOL).default_value(false))
         .column(col("template_table_name", varchar(100)))
         .column(is_active())
-        .columns(soft_delete_columns())
-        .column(versioned())
-        .columns(timestamps())
-        .columns(actor_columns())
+        .columns(record_columns())
         .unique_named(
             "unique_table_per_project",
             ["tenant_id", "project_id", "table_name"],
@@ -348,10 +342,7 @@ fn organizations() -> Table {
         .column(col("logo_url", varchar(500)))
         .column(jsonb_object("settings"))
         .column(is_active())
-        .columns(soft_delete_columns())
-        .column(versioned())
-        .columns(timestamps())
-        .columns(actor_columns())
+        .columns(record_columns())
         .unique_named("unique_organization_slug_per_tenant", ["tenant_id", "slug"])
         .index(Index::named("idx_organizations_owner", ["owner_id"]))
         .index(

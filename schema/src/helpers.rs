@@ -151,3 +151,14 @@ pub fn is_active() -> Column {
 pub fn jsonb_object(name: &str) -> Column {
     col(name, JSONB).default("'{}'::jsonb")
 }
+
+/// The tail of seed 003's main entities, in the seed's column order: soft-delete columns,
+/// `version`, `created_at`/`updated_at` and `created_by`/`updated_by`.
+#[track_caller]
+pub fn record_columns() -> Vec<Column> {
+    let mut columns: Vec<Column> = soft_delete_columns().into();
+    columns.push(versioned());
+    columns.extend(timestamps());
+    columns.extend(actor_columns());
+    columns
+}
