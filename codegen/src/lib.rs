@@ -62,6 +62,17 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
     }
     let existing = read_dir(&args.dir)?;
     let dir = args.dir.display();
+    let problems = migration::check_existing(&existing);
+    if !args.check && !problems.is_empty() {
+        for p in &problems {
+            writeln!(err, "error: {p}")?;
+        }
+        writeln!(
+            err,
+            "the migrations directory does not match its checksums; restore the files from version control before generating"
+        )?;
+        return Ok(FAILED);
+    }
 
     let outcome = match migration::next_migration(&existing, db, args.name.as_deref()) {
         Ok(o) => o,
@@ -72,10 +83,9 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
     };
 
     if args.check {
-        let mut stale = false;
-        for p in migration::check_existing(&existing) {
+        let mut stale = !problems.is_empty();
+        for p in &problems {
             writeln!(err, "stale: {p}")?;
-            stale = true;
         }
         if let Outcome::New(g) = &outcome {
             writeln!(
@@ -98,18 +108,6 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
             "up to date: {dir} holds every change of the declaration"
         )?;
         return Ok(OK);
-    }
-
-    let problems = migration::check_existing(&existing);
-    if !problems.is_empty() {
-        for p in &problems {
-            writeln!(err, "error: {p}")?;
-        }
-        writeln!(
-            err,
-            "the migrations directory does not match its checksums; restore the files from version control before generating"
-        )?;
-        return Ok(FAILED);
     }
 
     match outcome {

@@ -54,10 +54,9 @@ pub enum Outcome {
     New(Box<Generated>),
 }
 
-#[derive(Serialize, Deserialize)]
+/// What the reader needs of a snapshot file (its `@generated` line is for people).
+#[derive(Deserialize)]
 struct SnapshotFile {
-    #[serde(rename = "@generated")]
-    generated: String,
     database: Database,
 }
 

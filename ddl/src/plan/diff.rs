@@ -221,7 +221,7 @@ fn classify(old: &Object<'_>, new: &Object<'_>, dir: Way) -> Fate {
         (Object::Table(_), Object::Table(_)) | (Object::Rows(_), Object::Rows(_)) => Fate::Alter,
         (Object::Function(a), Object::Function(b)) if replaceable(a, b) => Fate::Alter,
         (Object::Enum(a), Object::Enum(b)) if b.values.starts_with(&a.values) => Fate::Alter,
-        (Object::Schema(a), Object::Schema(b)) if a.name == b.name => Fate::Alter,
+        (Object::Schema(_), Object::Schema(_)) => Fate::Alter,
         _ => Fate::Rebuild,
     }
 }

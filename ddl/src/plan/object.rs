@@ -140,21 +140,19 @@ impl<'a> Object<'a> {
 /// Tables compared on what their own statements create (not indexes, triggers, policies,
 /// later foreign keys or rows, which are objects of their own).
 fn table_shell_eq(a: &Table, b: &Table) -> bool {
-    let inline = |t: &Table| -> Vec<ForeignKey> {
-        t.foreign_keys
-            .iter()
-            .filter(|f| !f.add_later)
-            .cloned()
-            .collect()
-    };
     a.name == b.name
         && a.columns == b.columns
         && a.primary_key == b.primary_key
         && a.uniques == b.uniques
         && a.checks == b.checks
-        && inline(a) == inline(b)
+        && inline_fks(a).eq(inline_fks(b))
         && a.rls == b.rls
         && a.comment == b.comment
+}
+
+/// The foreign keys created with the table (not added later).
+fn inline_fks(t: &Table) -> impl Iterator<Item = &ForeignKey> {
+    t.foreign_keys.iter().filter(|f| !f.add_later)
 }
 
 /// Every object of a database, tables' parts right after their table.

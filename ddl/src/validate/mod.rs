@@ -115,17 +115,22 @@ pub fn validate(db: &Database) -> Result<(), Diagnostics> {
         schemas: db.schemas.iter().map(|s| s.name.as_str()).collect(),
         out: Vec::new(),
     };
+    // The table map serves the function checks too, so it is built first; duplicate tables
+    // are reported after the database-level objects, in declaration order.
+    let duplicates: Vec<&Table> = db
+        .tables
+        .iter()
+        .filter(|t| cx.tables.insert(&t.name, t).is_some())
+        .collect();
     database_objects(db, &mut cx);
-    for t in &db.tables {
-        if cx.tables.insert(&t.name, t).is_some() {
-            cx.push(
-                Code::DuplicateTable,
-                t.name.to_string(),
-                t.origin,
-                "the table is declared twice",
-                "remove one declaration, or give it another name",
-            );
-        }
+    for t in duplicates {
+        cx.push(
+            Code::DuplicateTable,
+            t.name.to_string(),
+            t.origin,
+            "the table is declared twice",
+            "remove one declaration, or give it another name",
+        );
     }
     relation_names(db, &mut cx);
     for t in &db.tables {
@@ -138,22 +143,47 @@ pub fn validate(db: &Database) -> Result<(), Diagnostics> {
     }
 }
 
+/// Reports a second declaration of the same object.
+fn declared_once(
+    cx: &mut Ctx<'_>,
+    seen: &mut HashSet<(&'static str, String)>,
+    kind: &'static str,
+    name: &str,
+    origin: Origin,
+) {
+    if !seen.insert((kind, name.to_owned())) {
+        cx.push(
+            Code::DuplicateObject,
+            name,
+            origin,
+            format!("the {kind} is declared twice"),
+            "remove one declaration (functions are identified by name: overloads are not supported)",
+        );
+    }
+}
+
+/// Name rules, uniqueness and a declared schema for a schema-qualified object.
+fn qualified(
+    cx: &mut Ctx<'_>,
+    seen: &mut HashSet<(&'static str, String)>,
+    kind: &'static str,
+    q: &QName,
+    origin: Origin,
+) -> String {
+    let n = q.to_string();
+    cx.name(kind, &n, &q.name, origin);
+    declared_once(cx, seen, kind, &n, origin);
+    if !cx.schema_declared(&q.schema) {
+        unknown_schema(cx, &n, &q.schema, origin);
+    }
+    n
+}
+
 fn database_objects(db: &Database, cx: &mut Ctx<'_>) {
-    let mut seen: HashSet<(&str, String)> = HashSet::new();
-    let mut dup = |cx: &mut Ctx<'_>, kind: &'static str, name: String, origin: Origin| {
-        if !seen.insert((kind, name.clone())) {
-            cx.push(
-                Code::DuplicateObject,
-                name,
-                origin,
-                format!("the {kind} is declared twice"),
-                "remove one declaration (functions are identified by name: overloads are not supported)",
-            );
-        }
-    };
+    let mut seen = HashSet::new();
     for e in &db.extensions {
         cx.name("extension", &e.name, &e.name, e.origin);
-        dup(cx, "extension", e.name.clone(), e.origin);
+        declared_once(cx, &mut seen, "extension", &e.name, e.origin);
         if let Some(s) = &e.schema
             && !cx.schema_declared(s)
         {
@@ -162,26 +192,16 @@ fn database_objects(db: &Database, cx: &mut Ctx<'_>) {
     }
     for s in &db.schemas {
         cx.name("schema", &s.name, &s.name, s.origin);
-        dup(cx, "schema", s.name.clone(), s.origin);
+        declared_once(cx, &mut seen, "schema", &s.name, s.origin);
     }
     for e in &db.enums {
-        let n = e.name.to_string();
-        cx.name("type", &n, &e.name.name, e.origin);
-        dup(cx, "type", n.clone(), e.origin);
-        if !cx.schema_declared(&e.name.schema) {
-            unknown_schema(cx, &n, &e.name.schema, e.origin);
-        }
+        qualified(cx, &mut seen, "type", &e.name, e.origin);
     }
     for f in &db.functions {
-        let n = f.name.to_string();
-        cx.name("function", &n, &f.name.name, f.origin);
-        dup(cx, "function", n.clone(), f.origin);
-        if !cx.schema_declared(&f.name.schema) {
-            unknown_schema(cx, &n, &f.name.schema, f.origin);
-        }
+        let n = qualified(cx, &mut seen, "function", &f.name, f.origin);
         for d in &f.depends_on {
             if let crate::model::objects::FunctionDep::Table(t) = d
-                && !db.tables.iter().any(|x| &x.name == t)
+                && !cx.tables.contains_key(t)
             {
                 cx.push(
                     Code::UnknownTable,
@@ -226,7 +246,7 @@ fn relation_names(db: &Database, cx: &mut Ctx<'_>) {
         seen.insert((&t.name.schema, &t.name.name), ("table", None));
     }
     for e in &db.enums {
-        if let Some((_, _)) = seen.get(&(e.name.schema.as_str(), e.name.name.as_str())) {
+        if seen.contains_key(&(e.name.schema.as_str(), e.name.name.as_str())) {
             cx.push(
                 Code::DuplicateObject,
                 e.name.to_string(),
