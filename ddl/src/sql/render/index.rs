@@ -1,0 +1,63 @@
+//! Indexes.
+
+use super::Stmt;
+use crate::model::index::{Index, IndexMethod, IndexTarget, NullsOrder, SortOrder};
+use crate::model::names::QName;
+use crate::model::table::Table;
+use crate::sql::ident::{ident, ident_list, qname};
+
+pub fn create_index(t: &Table, ix: &Index) -> Stmt {
+    let keys: Vec<String> = ix
+        .keys
+        .iter()
+        .map(|k| {
+            let mut s = match &k.target {
+                IndexTarget::Column(c) => ident(c).into_owned(),
+                IndexTarget::Expr(e) => format!("({})", e.as_str()),
+            };
+            if let Some(op) = &k.opclass {
+                s.push(' ');
+                s.push_str(op);
+            }
+            match k.order {
+                Some(SortOrder::Desc) => s.push_str(" DESC"),
+                Some(SortOrder::Asc) => s.push_str(" ASC"),
+                None => {}
+            }
+            match k.nulls {
+                Some(NullsOrder::First) => s.push_str(" NULLS FIRST"),
+                Some(NullsOrder::Last) => s.push_str(" NULLS LAST"),
+                None => {}
+            }
+            s
+        })
+        .collect();
+    let mut sql = format!(
+        "CREATE {}INDEX {} ON {}{} ({})",
+        if ix.unique { "UNIQUE " } else { "" },
+        ident(&ix.name),
+        qname(&t.name),
+        if ix.method == IndexMethod::BTree {
+            String::new()
+        } else {
+            format!(" USING {}", ix.method.sql())
+        },
+        keys.join(", ")
+    );
+    if !ix.include.is_empty() {
+        sql.push_str(&format!(" INCLUDE ({})", ident_list(&ix.include)));
+    }
+    if ix.nulls_not_distinct {
+        sql.push_str(" NULLS NOT DISTINCT");
+    }
+    if let Some(p) = &ix.predicate {
+        sql.push_str(&format!(" WHERE {}", p.as_str()));
+    }
+    sql.push(';');
+    Stmt::new("index", format!("{}.{}", t.name.schema, ix.name), sql)
+}
+
+pub fn drop_index(t: &Table, ix: &Index) -> Stmt {
+    let q = QName::new(t.name.schema.clone(), ix.name.clone());
+    Stmt::new("index", q.to_string(), format!("DROP INDEX {};", qname(&q)))
+}

@@ -1,0 +1,89 @@
+//! Statements as a careful person would write them for review: upper-case keywords, one
+//! column or constraint per line, four-space indent, identifiers quoted only when needed.
+
+mod function;
+mod index;
+mod objects;
+mod policy;
+mod rows;
+mod table;
+mod trigger;
+
+pub use function::*;
+pub use index::*;
+pub use objects::*;
+pub use policy::*;
+pub use rows::*;
+pub use table::*;
+pub use trigger::*;
+
+use super::ident::qname;
+use crate::model::expr::quote_literal;
+use crate::model::types::ColumnType;
+
+/// One statement of a migration file, introduced by a `-- kind: name` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stmt {
+    pub kind: &'static str,
+    pub name: String,
+    pub sql: String,
+    /// Marks a step that loses data; shown in the file and gated by codegen.
+    pub destructive: bool,
+}
+
+impl Stmt {
+    pub fn new(kind: &'static str, name: impl Into<String>, sql: String) -> Self {
+        Self {
+            kind,
+            name: name.into(),
+            sql,
+            destructive: false,
+        }
+    }
+
+    pub fn destructive(mut self) -> Self {
+        self.destructive = true;
+        self
+    }
+}
+
+/// The type as written in migration files (short forms: `varchar(10)`, `timestamptz`).
+pub fn type_sql(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::SmallInt => "smallint".into(),
+        ColumnType::Integer => "integer".into(),
+        ColumnType::BigInt => "bigint".into(),
+        ColumnType::Numeric(None) => "numeric".into(),
+        ColumnType::Numeric(Some((p, s))) => format!("numeric({p}, {s})"),
+        ColumnType::Real => "real".into(),
+        ColumnType::Double => "double precision".into(),
+        ColumnType::Text => "text".into(),
+        ColumnType::Varchar(None) => "varchar".into(),
+        ColumnType::Varchar(Some(n)) => format!("varchar({n})"),
+        ColumnType::Char(None) => "char".into(),
+        ColumnType::Char(Some(n)) => format!("char({n})"),
+        ColumnType::Citext => "citext".into(),
+        ColumnType::Boolean => "boolean".into(),
+        ColumnType::Uuid => "uuid".into(),
+        ColumnType::Json => "json".into(),
+        ColumnType::Jsonb => "jsonb".into(),
+        ColumnType::Timestamptz => "timestamptz".into(),
+        ColumnType::Timestamp => "timestamp".into(),
+        ColumnType::Date => "date".into(),
+        ColumnType::Time => "time".into(),
+        ColumnType::Interval => "interval".into(),
+        ColumnType::Inet => "inet".into(),
+        ColumnType::Cidr => "cidr".into(),
+        ColumnType::Bytea => "bytea".into(),
+        ColumnType::Array(inner) => format!("{}[]", type_sql(inner)),
+        ColumnType::Enum(q) => qname(q),
+        ColumnType::Custom { name, .. } => name.clone(),
+    }
+}
+
+pub(crate) fn comment_sql(target: String, text: Option<&String>) -> String {
+    format!(
+        "COMMENT ON {target} IS {};",
+        text.map_or_else(|| "NULL".to_owned(), |t| quote_literal(t))
+    )
+}
