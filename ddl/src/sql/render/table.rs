@@ -121,7 +121,6 @@ fn rls_stmts(t: &Table, old: &crate::model::table::Rls) -> Vec<Stmt> {
     out
 }
 
-
 /// The table's comment when it differs from `old` (None: the table is new).
 fn table_comment(t: &Table, old: Option<&Table>) -> Option<Stmt> {
     let before = old.and_then(|o| o.comment.as_ref());
