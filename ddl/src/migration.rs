@@ -189,7 +189,13 @@ pub fn render_file(stem: &str, direction: &str, snapshot_sha: &str, stmts: &[Stm
     out.push_str(&format!("-- snapshot: {snapshot_sha}\n"));
     for s in stmts {
         out.push('\n');
-        out.push_str(&format!("-- {}: {}", s.kind, s.name));
+        // Validation refuses control characters in names; escaping them here as well means
+        // no name can ever end the comment line and become SQL.
+        out.push_str(&format!(
+            "-- {}: {}",
+            s.kind,
+            crate::sql::fragment::comment_safe(&s.name)
+        ));
         if s.destructive {
             out.push_str(" (destructive: loses data)");
         }

@@ -1040,12 +1040,16 @@ fn ordinal(c: Code) -> usize {
         Code::DependencyCycle => 31,
         Code::UnsupportedChange => 32,
         Code::UnknownTable => 33,
+        Code::IdentifierControlCharacter => 34,
+        Code::TextNulByte => 35,
+        Code::UnsafeSqlFragment => 36,
+        Code::ImplicitNameClash => 37,
     }
 }
 
 #[test]
 fn every_code_is_listed_once_with_a_unique_kebab_case_name() {
-    let mut seen = [false; 34];
+    let mut seen = [false; Code::ALL.len()];
     for &c in Code::ALL {
         assert!(!seen[ordinal(c)], "{c:?} is listed twice in Code::ALL");
         seen[ordinal(c)] = true;

@@ -1,5 +1,6 @@
 //! Writing SQL text.
 
+pub mod fragment;
 pub mod ident;
 mod keywords;
 pub mod render;

@@ -9,6 +9,10 @@ use std::fmt;
 pub enum Code {
     IdentifierEmpty,
     IdentifierTooLong,
+    IdentifierControlCharacter,
+    TextNulByte,
+    UnsafeSqlFragment,
+    ImplicitNameClash,
     DuplicateTable,
     DuplicateColumn,
     DuplicateConstraint,
@@ -47,6 +51,10 @@ impl Code {
     pub const ALL: &'static [Code] = &[
         Code::IdentifierEmpty,
         Code::IdentifierTooLong,
+        Code::IdentifierControlCharacter,
+        Code::TextNulByte,
+        Code::UnsafeSqlFragment,
+        Code::ImplicitNameClash,
         Code::DuplicateTable,
         Code::DuplicateColumn,
         Code::DuplicateConstraint,
@@ -85,6 +93,10 @@ impl Code {
         match self {
             Code::IdentifierEmpty => "identifier-empty",
             Code::IdentifierTooLong => "identifier-too-long",
+            Code::IdentifierControlCharacter => "identifier-control-character",
+            Code::TextNulByte => "text-nul-byte",
+            Code::UnsafeSqlFragment => "unsafe-sql-fragment",
+            Code::ImplicitNameClash => "implicit-name-clash",
             Code::DuplicateTable => "duplicate-table",
             Code::DuplicateColumn => "duplicate-column",
             Code::DuplicateConstraint => "duplicate-constraint",
@@ -163,9 +175,18 @@ impl Diagnostic {
 /// ```
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error[{}]: {}: {}", self.code, self.object, self.message)?;
+        // Names can hold anything a declaration put there; a terminal gets no control
+        // characters from them.
+        let safe = crate::sql::fragment::comment_safe;
+        writeln!(
+            f,
+            "error[{}]: {}: {}",
+            self.code,
+            safe(&self.object),
+            safe(&self.message)
+        )?;
         writeln!(f, "  --> {}", self.origin)?;
-        write!(f, "  = help: {}", self.help)
+        write!(f, "  = help: {}", safe(&self.help))
     }
 }
 

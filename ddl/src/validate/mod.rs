@@ -2,6 +2,7 @@
 
 mod diagnostic;
 mod tables;
+mod text;
 
 pub use diagnostic::{Code, Diagnostic, Diagnostics};
 
@@ -122,6 +123,7 @@ pub fn validate(db: &Database) -> Result<(), Diagnostics> {
         .iter()
         .filter(|t| cx.tables.insert(&t.name, t).is_some())
         .collect();
+    text::check(db, &mut cx);
     database_objects(db, &mut cx);
     for t in duplicates {
         cx.push(

@@ -3,6 +3,7 @@
 use super::{Stmt, comment_sql};
 use crate::model::expr::quote_literal;
 use crate::model::objects::{EnumType, Extension, Schema};
+use crate::sql::fragment::comment_safe;
 use crate::sql::ident::{ident, qname};
 
 pub fn create_extension(e: &Extension) -> Stmt {
@@ -89,8 +90,8 @@ pub fn add_enum_values(old: &EnumType, new: &EnumType) -> Vec<Stmt> {
             new.name.to_string(),
             format!(
                 "-- PostgreSQL cannot remove enum values: {} stay in {}.",
-                list.join(", "),
-                qname(&new.name)
+                comment_safe(&list.join(", ")),
+                comment_safe(&qname(&new.name))
             ),
         )];
     }
