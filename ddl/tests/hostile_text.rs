@@ -56,7 +56,11 @@ fn control_characters_in_every_kind_of_name_are_refused() {
     let cases: Vec<(&str, Database)> = vec![
         (
             "index",
-            scr().table(Table::new(U).column(col("id", INT)).index(Index::named("i\rx", ["id"]))),
+            scr().table(
+                Table::new(U)
+                    .column(col("id", INT))
+                    .index(Index::named("i\rx", ["id"])),
+            ),
         ),
         (
             "policy role",
@@ -69,12 +73,12 @@ fn control_characters_in_every_kind_of_name_are_refused() {
         ),
         (
             "enum value",
-            scr().enum_type(EnumType::new(TypeRef::new("scr", "mood"), ["ok", "sad\n--"])),
+            scr().enum_type(EnumType::new(
+                TypeRef::new("scr", "mood"),
+                ["ok", "sad\n--"],
+            )),
         ),
-        (
-            "schema",
-            Database::new().schema(Schema::new("s\u{1b}[31m")),
-        ),
+        ("schema", Database::new().schema(Schema::new("s\u{1b}[31m"))),
     ];
     for (what, db) in cases {
         assert_eq!(codes(&db), vec![Code::IdentifierControlCharacter], "{what}");
@@ -92,7 +96,11 @@ fn newlines_and_quotes_in_comments_and_defaults_are_accepted_as_literals() {
     let db = Database::new().schema(Schema::new(SCR)).table(
         Table::new(BASE)
             .column(col("id", INT).primary_key())
-            .column(col("note", TEXT).default_value("line\n'); DROP TABLE x; --").comment("a\n*/ $$"))
+            .column(
+                col("note", TEXT)
+                    .default_value("line\n'); DROP TABLE x; --")
+                    .comment("a\n*/ $$"),
+            )
             .comment("it's\r\nfine"),
     );
     assert_eq!(codes(&db), Vec::<Code>::new());
@@ -115,7 +123,11 @@ fn raw_fragments_that_leave_their_statement_are_refused() {
         "'open",
         "(1",
     ] {
-        assert_eq!(codes(&with_default(bad)), vec![Code::UnsafeSqlFragment], "{bad:?}");
+        assert_eq!(
+            codes(&with_default(bad)),
+            vec![Code::UnsafeSqlFragment],
+            "{bad:?}"
+        );
     }
     let check = scr().table(
         Table::new(U)

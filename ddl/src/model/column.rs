@@ -99,7 +99,7 @@ impl Column {
     }
 
     pub fn comment(mut self, text: impl Into<String>) -> Self {
-        self.comment = Some(text.into());
+        self.comment = super::comment_text(text.into());
         self
     }
 

@@ -17,3 +17,9 @@ pub mod types;
 pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
 }
+
+/// PostgreSQL stores an empty comment as no comment (`COMMENT ... IS ''` removes it), so
+/// the model does the same and the snapshot agrees with the catalog.
+pub(crate) fn comment_text(text: String) -> Option<String> {
+    (!text.is_empty()).then_some(text)
+}

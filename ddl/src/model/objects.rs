@@ -49,7 +49,7 @@ impl Schema {
     }
 
     pub fn comment(mut self, text: impl Into<String>) -> Self {
-        self.comment = Some(text.into());
+        self.comment = super::comment_text(text.into());
         self
     }
 }
@@ -77,7 +77,7 @@ impl EnumType {
     }
 
     pub fn comment(mut self, text: impl Into<String>) -> Self {
-        self.comment = Some(text.into());
+        self.comment = super::comment_text(text.into());
         self
     }
 }
@@ -217,7 +217,7 @@ impl Function {
     }
 
     pub fn comment(mut self, text: impl Into<String>) -> Self {
-        self.comment = Some(text.into());
+        self.comment = super::comment_text(text.into());
         self
     }
 

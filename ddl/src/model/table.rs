@@ -219,7 +219,7 @@ impl Table {
     }
 
     pub fn comment(mut self, text: impl Into<String>) -> Self {
-        self.comment = Some(text.into());
+        self.comment = super::comment_text(text.into());
         self
     }
 

@@ -13,9 +13,8 @@ pub fn problem(sql: &str) -> Option<String> {
         let c = b[i];
         match c {
             b'\'' => {
-                let escapes = i > 0
-                    && (b[i - 1] | 0x20) == b'e'
-                    && (i < 2 || !is_ident_byte(b[i - 2]));
+                let escapes =
+                    i > 0 && (b[i - 1] | 0x20) == b'e' && (i < 2 || !is_ident_byte(b[i - 2]));
                 match skip_quoted(b, i + 1, b'\'', escapes) {
                     Some(end) => {
                         i = end;

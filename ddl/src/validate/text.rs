@@ -190,7 +190,9 @@ fn name(cx: &mut Ctx<'_>, what: &str, object: &str, value: &str, origin: Origin)
                 "the {what} name {:?} holds the control character {:?}",
                 value, c
             ),
-            format!("remove control characters (newlines, tabs, NUL, escapes) from the {what} name"),
+            format!(
+                "remove control characters (newlines, tabs, NUL, escapes) from the {what} name"
+            ),
         );
     }
 }
