@@ -31,6 +31,11 @@ pub struct Column {
     pub comment: Option<String>,
     #[serde(skip)]
     pub origin: Origin,
+    /// How to convert the values when the column's type changes from the given type: the
+    /// `USING` expression of that `ALTER COLUMN ... TYPE`. Not part of the snapshot: it
+    /// describes one change, and applies only while the previous type is the one named.
+    #[serde(skip)]
+    pub converted_from: Option<(ColumnType, SqlExpr)>,
     /// Column-level constraints, moved onto the table by `Table::column`.
     #[serde(skip)]
     pub(crate) inline: Vec<InlineConstraint>,
@@ -57,6 +62,7 @@ impl Column {
             generated: None,
             comment: None,
             origin: Origin::here(),
+            converted_from: None,
             inline: Vec::new(),
         }
     }
@@ -95,6 +101,16 @@ impl Column {
     /// A stored generated column.
     pub fn generated(mut self, expr: impl Into<SqlExpr>) -> Self {
         self.generated = Some(expr.into());
+        self
+    }
+
+    /// When the column's type changes from `previous` to its declared type, convert each
+    /// value with `expr` (`USING expr`) instead of a guarded cast. A lossy change without
+    /// it fails at apply time if any value would change.
+    ///
+    /// `col("price", numeric(12, 0)).converted_from(numeric(12, 2), "round(price)")`
+    pub fn converted_from(mut self, previous: ColumnType, expr: impl Into<SqlExpr>) -> Self {
+        self.converted_from = Some((previous, expr.into()));
         self
     }
 

@@ -2,6 +2,7 @@
 
 pub mod column;
 pub mod constraint;
+pub mod conversion;
 pub mod database;
 pub mod expr;
 pub mod index;

@@ -158,6 +158,10 @@ fn column(cx: &mut Ctx<'_>, tn: &str, c: &Column) {
     for e in c.default.iter().chain(&c.generated) {
         expr(cx, "default", &cn, e, c.origin);
     }
+    if let Some((from, e)) = &c.converted_from {
+        column_type(cx, &cn, from, c.origin);
+        expr(cx, "conversion", &cn, e, c.origin);
+    }
     text(cx, "comment", &cn, c.comment.as_deref(), c.origin);
 }
 

@@ -4,6 +4,8 @@
 use super::{Stmt, comment_sql, type_sql};
 use crate::model::column::{Column, Identity};
 use crate::model::constraint::{Check, Deferrable, FkAction, ForeignKey, PrimaryKey, Unique};
+use crate::model::conversion::Conversion;
+use crate::model::expr::quote_literal;
 use crate::model::table::Table;
 use crate::sql::ident::{ident, ident_list, qname};
 
@@ -231,6 +233,43 @@ pub fn alter_table_post(old: &Table, new: &Table) -> Vec<Stmt> {
     out
 }
 
+/// Before a lossy type change without a declared conversion: stop the migration if any
+/// value would not survive the cast unchanged. An explicit cast rounds numbers and cuts
+/// strings without a word, so the check compares each value with its round trip. The
+/// table is locked first so that no row written in between escapes the check.
+fn lossless_guard(table: &str, col_name: &str, old: &Column, new: &Column) -> Stmt {
+    let c = ident(&new.name);
+    let message = format!(
+        "{col_name}: some values would change converting {} to {}",
+        old.ty.catalog_name(),
+        new.ty.catalog_name()
+    );
+    let hint = format!(
+        "fix those rows first, or declare .converted_from({}, \"<expression>\") on the column",
+        type_sql(&old.ty)
+    );
+    let body = format!(
+        "\nBEGIN\n    LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE;\n    \
+         IF EXISTS (SELECT FROM {table} WHERE {c}::{new_ty}::{old_ty}::text IS DISTINCT FROM {c}::text) THEN\n        \
+         RAISE EXCEPTION USING\n            MESSAGE = {},\n            HINT = {};\n    END IF;\nEND\n",
+        quote_literal(&message),
+        quote_literal(&hint),
+        new_ty = type_sql(&new.ty),
+        old_ty = type_sql(&old.ty),
+    );
+    let mut tag = "$guard$".to_owned();
+    let mut n = 0;
+    while body.contains(&tag) {
+        n += 1;
+        tag = format!("$guard{n}$");
+    }
+    Stmt::new(
+        "column",
+        col_name.to_owned(),
+        format!("DO {tag}{body}{tag};"),
+    )
+}
+
 fn alter_column(table: &str, col_name: &str, old: &Column, new: &Column) -> Vec<Stmt> {
     let alter = |what: String| {
         Stmt::new(
@@ -245,7 +284,22 @@ fn alter_column(table: &str, col_name: &str, old: &Column, new: &Column) -> Vec<
     let mut out = Vec::new();
     if old.ty != new.ty {
         let ty = type_sql(&new.ty);
-        out.push(alter(format!("TYPE {ty} USING {}::{ty}", ident(&new.name))));
+        let declared = new
+            .converted_from
+            .as_ref()
+            .filter(|(from, _)| *from == old.ty)
+            .map(|(_, e)| e);
+        let lossy = old.ty.conversion_to(&new.ty) == Conversion::Lossy;
+        let step = match declared {
+            Some(e) => alter(format!("TYPE {ty} USING {}", e.as_str())),
+            // A plain ALTER TYPE uses the assignment cast, which keeps a widened value.
+            None if !lossy => alter(format!("TYPE {ty}")),
+            None => {
+                out.push(lossless_guard(table, col_name, old, new));
+                alter(format!("TYPE {ty} USING {}::{ty}", ident(&new.name)))
+            }
+        };
+        out.push(if lossy { step.destructive() } else { step });
     }
     let identity = match (old.identity, new.identity) {
         (a, b) if a == b => None,
@@ -334,6 +388,58 @@ mod tests {
         assert_eq!(
             sql,
             "CREATE TABLE public.\"order\" (\n    \"user\" integer NOT NULL\n);"
+        );
+    }
+}
+
+#[cfg(test)]
+mod type_change_tests {
+    use super::*;
+    use crate::model::column::col;
+    use crate::model::names::TableRef;
+    use crate::model::types::{TEXT, varchar};
+
+    const T: TableRef = TableRef::new("app", "t");
+
+    fn sql(old: Column, new: Column) -> Vec<(String, bool)> {
+        let a = Table::new(T).column(old);
+        let b = Table::new(T).column(new);
+        alter_table_post(&a, &b)
+            .into_iter()
+            .map(|s| (s.sql, s.destructive))
+            .collect()
+    }
+
+    #[test]
+    fn a_widening_is_a_plain_alter_type() {
+        assert_eq!(
+            sql(col("v", varchar(8)), col("v", TEXT)),
+            vec![(
+                "ALTER TABLE app.t ALTER COLUMN v TYPE text;".to_owned(),
+                false
+            )]
+        );
+    }
+
+    #[test]
+    fn a_narrowing_is_guarded_and_destructive() {
+        let out = sql(col("v", varchar(20)), col("v", varchar(8)));
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert_eq!(
+            out[0].0,
+            "DO $guard$\nBEGIN\n    LOCK TABLE app.t IN ACCESS EXCLUSIVE MODE;\n    \
+             IF EXISTS (SELECT FROM app.t WHERE v::varchar(8)::varchar(20)::text IS DISTINCT FROM v::text) THEN\n        \
+             RAISE EXCEPTION USING\n            \
+             MESSAGE = 'app.t.v: some values would change converting character varying(20) to character varying(8)',\n            \
+             HINT = 'fix those rows first, or declare .converted_from(varchar(20), \"<expression>\") on the column';\n    \
+             END IF;\nEND\n$guard$;"
+        );
+        assert_eq!(
+            out[1],
+            (
+                "ALTER TABLE app.t ALTER COLUMN v TYPE varchar(8) USING v::varchar(8);".to_owned(),
+                true
+            )
         );
     }
 }
