@@ -43,8 +43,10 @@ pub struct Column {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum InlineConstraint {
-    PrimaryKey,
-    Unique,
+    /// With a name, or None for `<table>_pkey`.
+    PrimaryKey(Option<String>),
+    /// With a name, or None for `<table>_<column>_key`.
+    Unique(Option<String>),
     Check(SqlExpr),
     References(Box<ForeignKey>),
 }
@@ -122,13 +124,29 @@ impl Column {
     /// The table's primary key is this column; implies NOT NULL.
     pub fn primary_key(mut self) -> Self {
         self.nullable = false;
-        self.inline.push(InlineConstraint::PrimaryKey);
+        self.inline.push(InlineConstraint::PrimaryKey(None));
+        self
+    }
+
+    /// The table's primary key is this column, with a constraint name of its own (for a
+    /// table whose `<table>_pkey` would be longer than 63 bytes, or to keep a name).
+    pub fn primary_key_named(mut self, name: &str) -> Self {
+        self.nullable = false;
+        self.inline
+            .push(InlineConstraint::PrimaryKey(Some(name.to_owned())));
         self
     }
 
     /// A UNIQUE constraint on this column alone, named `<table>_<column>_key`.
     pub fn unique(mut self) -> Self {
-        self.inline.push(InlineConstraint::Unique);
+        self.inline.push(InlineConstraint::Unique(None));
+        self
+    }
+
+    /// A UNIQUE constraint on this column alone, with a name of its own.
+    pub fn unique_named(mut self, name: &str) -> Self {
+        self.inline
+            .push(InlineConstraint::Unique(Some(name.to_owned())));
         self
     }
 

@@ -85,15 +85,15 @@ impl Table {
         let origin = column.origin;
         for c in column.take_inline() {
             match c {
-                InlineConstraint::PrimaryKey => {
+                InlineConstraint::PrimaryKey(name) => {
                     self.primary_key = Some(PrimaryKey {
-                        name: format!("{}_pkey", self.name.name),
+                        name: name.unwrap_or_else(|| format!("{}_pkey", self.name.name)),
                         columns: vec![column.name.clone()],
                         origin,
                     });
                 }
-                InlineConstraint::Unique => self.uniques.push(Unique {
-                    name: format!("{}_{}_key", self.name.name, column.name),
+                InlineConstraint::Unique(name) => self.uniques.push(Unique {
+                    name: name.unwrap_or_else(|| format!("{}_{}_key", self.name.name, column.name)),
                     columns: vec![column.name.clone()],
                     nulls_not_distinct: false,
                     origin,
@@ -119,6 +119,22 @@ impl Table {
     pub fn primary_key<'a>(mut self, columns: impl IntoIterator<Item = &'a str>) -> Self {
         self.primary_key = Some(PrimaryKey {
             name: format!("{}_pkey", self.name.name),
+            columns: columns.into_iter().map(str::to_owned).collect(),
+            origin: Origin::here(),
+        });
+        self
+    }
+
+    /// A (possibly composite) primary key with a constraint name of its own: for a table
+    /// whose `<table>_pkey` would be longer than 63 bytes, or to keep an existing name.
+    #[track_caller]
+    pub fn primary_key_named<'a>(
+        mut self,
+        name: &str,
+        columns: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        self.primary_key = Some(PrimaryKey {
+            name: name.to_owned(),
             columns: columns.into_iter().map(str::to_owned).collect(),
             origin: Origin::here(),
         });

@@ -1,10 +1,12 @@
 //! Validation of a declaration: every problem at once, before anything is written.
 
 mod diagnostic;
+pub mod implicit;
 mod tables;
 mod text;
 
 pub use diagnostic::{Code, Diagnostic, Diagnostics};
+pub use implicit::object_name;
 
 use crate::model::database::Database;
 use crate::model::expr::SqlExpr;
@@ -63,7 +65,10 @@ impl Ctx<'_> {
                     "the {what} name `{name}` is {} bytes; PostgreSQL keeps only the first {MAX_IDENTIFIER_BYTES}",
                     name.len()
                 ),
-                format!("name the {what} explicitly with at most {MAX_IDENTIFIER_BYTES} bytes"),
+                format!(
+                    "name the {what} explicitly with at most {MAX_IDENTIFIER_BYTES} bytes{}",
+                    naming_builder(what)
+                ),
             );
         }
     }
@@ -106,6 +111,24 @@ impl Ctx<'_> {
     }
 }
 
+/// The builder that names an object whose derived name is too long.
+fn naming_builder(what: &str) -> &'static str {
+    match what {
+        "primary key" => {
+            ": `.primary_key_named(\"name\", [..])` on the table, or `.primary_key_named(\"name\")` on the column"
+        }
+        "unique constraint" => {
+            ": `.unique_named(\"name\", [..])` on the table, or `.unique_named(\"name\")` on the column"
+        }
+        "foreign key" => {
+            ": `.name(\"name\")` on the ForeignKey, or `.fk(|f| f.name(\"name\"))` on the column"
+        }
+        "index" => ": `Index::named(\"name\", [..])`",
+        "check constraint" => ": `.check(\"name\", ..)` on the table",
+        _ => "",
+    }
+}
+
 /// Checks a declaration. Returns every problem found, in declaration order.
 pub fn validate(db: &Database) -> Result<(), Diagnostics> {
     let mut cx = Ctx {
@@ -135,6 +158,7 @@ pub fn validate(db: &Database) -> Result<(), Diagnostics> {
         );
     }
     relation_names(db, &mut cx);
+    implicit::check(db, &mut cx);
     for t in &db.tables {
         tables::table(t, &mut cx);
     }
