@@ -5,6 +5,11 @@
 //! let db = schema::database();
 //! assert!(db.tables.iter().any(|t| t.name == schema::USERS.qname()));
 //! ```
+//!
+//! A table is declared by a private function of its module and takes effect only when the
+//! module's `database()` lists it. A table function that nothing lists would be silently
+//! left out of every migration, so it is a compile error here, not a warning.
+#![deny(dead_code)]
 
 pub mod app;
 pub mod billing;

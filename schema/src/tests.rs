@@ -600,3 +600,31 @@ fn the_declaration_passes_the_engine_validation() {
         panic!("{d}");
     }
 }
+
+/// The `#![deny(dead_code)]` of lib.rs catches a table that no `database()` lists only
+/// while table functions are private; a `pub fn ... -> Table` would escape it.
+#[test]
+fn table_functions_are_private_so_an_unlisted_one_fails_to_compile() {
+    let lib = include_str!("lib.rs");
+    assert!(
+        lib.contains("#![deny(dead_code)]"),
+        "lib.rs lost #![deny(dead_code)]"
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut public = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("schema/src") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("readable");
+        for (i, line) in text.lines().enumerate() {
+            let l = line.trim_start();
+            if l.starts_with("pub fn") && l.trim_end().ends_with("() -> Table {") {
+                public.push(format!("{}:{}: {l}", path.display(), i + 1));
+            }
+        }
+    }
+    assert!(
+        public.is_empty(),
+        "make these table functions private (`fn`), so that one no database() lists is a compile error:\n{}",
+        public.join("\n")
+    );
+}
