@@ -24,13 +24,21 @@ pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdi
     let dry_run = match &args.action {
         MigrateCmd::Up { dry, .. }
         | MigrateCmd::Down { dry, .. }
-        | MigrateCmd::Fresh { dry }
+        | MigrateCmd::Fresh { dry, .. }
         | MigrateCmd::Redo { dry } => dry.dry_run,
         MigrateCmd::Status { .. } => false,
     };
+    let force = matches!(args.action, MigrateCmd::Fresh { force: true, .. });
+    if let MigrateCmd::Fresh { yes, .. } = &args.action
+        && !dry_run
+        && !yes
+    {
+        confirm_fresh(&url, &set.origin)?;
+    }
     let options = Options {
         dry_run,
         lock_timeout: args.lock_timeout.map(Duration::from_secs),
+        force,
     };
     let mut progress = output::Progress::new();
     let mut session = Session::open(&url, set, options, &mut progress).await?;
@@ -65,4 +73,26 @@ pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdi
     drop(session);
     output::print_outcome(&outcome);
     Ok(Verdict::Clean)
+}
+
+/// `fresh` deletes data: a person at a terminal says yes, a script says `--yes`.
+fn confirm_fresh(url: &str, origin: &str) -> anyhow::Result<()> {
+    use std::io::{BufRead as _, IsTerminal as _, Write as _};
+    let target = migrations::runner::parse_url(url)
+        .map_or_else(|_| "the database".to_owned(), |(_, t)| t.to_string());
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "migrate fresh rolls back every applied migration of {target} and deletes their data; stdin is not a terminal, so pass --yes to confirm"
+        );
+    }
+    eprint!(
+        "migrate fresh rolls back every applied migration of {target} (all data in their tables is lost), then applies {origin} again. Continue? [y/N] "
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    match answer.trim() {
+        "y" | "Y" | "yes" | "YES" | "Yes" => Ok(()),
+        _ => anyhow::bail!("migrate fresh cancelled: nothing was changed"),
+    }
 }

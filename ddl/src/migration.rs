@@ -344,7 +344,7 @@ pub fn check_existing(existing: &Existing) -> Vec<String> {
     let mut files = existing.files.clone();
     sort_files(&mut files);
     match (&existing.sum, files.is_empty()) {
-        (None, false) => problems.push(format!("{} is missing", checksum::SUM_FILE)),
+        (None, false) => problems.push(checksum::SumError::Absent.to_string()),
         (None, true) => {}
         (Some(sum), _) => match checksum::parse(sum) {
             Err(e) => problems.push(e.to_string()),

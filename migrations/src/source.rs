@@ -54,7 +54,8 @@ pub struct MigrationSet {
     pub origin: String,
     pub migrations: Vec<Migration>,
     /// Problems found by checking the files against `migrations.sum` (empty when the
-    /// chain holds or when the directory has no sum file).
+    /// chain holds, or when there are no migrations at all); a set with migrations but
+    /// without a sum file has [`checksum::SumError::Absent`].
     pub sum_errors: Vec<checksum::SumError>,
     /// Whether a `migrations.sum` was present.
     pub has_sum: bool,
@@ -153,7 +154,9 @@ impl MigrationSet {
             });
         }
         let (has_sum, sum_errors) = match sum_text {
-            None => (false, Vec::new()),
+            // Deleting the sum must not switch the integrity checks off.
+            None if migrations.is_empty() => (false, Vec::new()),
+            None => (false, vec![checksum::SumError::Absent]),
             Some(text) => (true, check_sum(&text, &migrations)),
         };
         Ok(MigrationSet {
@@ -229,4 +232,37 @@ fn parse_script(f: RawFile) -> Result<Script, SourceError> {
         statements,
         source: f.contents,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(name: &str, contents: &str) -> RawFile {
+        RawFile {
+            name: name.into(),
+            contents: contents.into(),
+        }
+    }
+
+    #[test]
+    fn a_set_with_migrations_but_no_sum_file_reports_the_sum_as_absent() {
+        let set =
+            MigrationSet::from_files("t".into(), vec![raw("001_a.sql", "CREATE TABLE a ();")])
+                .expect("valid");
+        assert!(!set.has_sum);
+        assert_eq!(set.sum_errors, vec![checksum::SumError::Absent]);
+        let message = set.sum_errors[0].to_string();
+        assert!(
+            message.contains("cargo run -p codegen -- --rehash"),
+            "{message}"
+        );
+        assert!(message.contains("git checkout"), "{message}");
+    }
+
+    #[test]
+    fn an_empty_set_needs_no_sum_file() {
+        let set = MigrationSet::from_files("t".into(), vec![]).expect("valid");
+        assert!(set.sum_errors.is_empty());
+    }
 }
