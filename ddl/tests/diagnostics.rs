@@ -1040,12 +1040,14 @@ fn ordinal(c: Code) -> usize {
         Code::DependencyCycle => 31,
         Code::UnsupportedChange => 32,
         Code::UnknownTable => 33,
+        Code::SnapshotInvalid => 34,
+        Code::SnapshotEdited => 35,
     }
 }
 
 #[test]
 fn every_code_is_listed_once_with_a_unique_kebab_case_name() {
-    let mut seen = [false; 34];
+    let mut seen = [false; 36];
     for &c in Code::ALL {
         assert!(!seen[ordinal(c)], "{c:?} is listed twice in Code::ALL");
         seen[ordinal(c)] = true;
