@@ -14,7 +14,10 @@ pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdi
     // The files are checked before the database is touched.
     let set = match &args.dir {
         Some(dir) => MigrationSet::from_dir(dir)?,
-        None => MigrationSet::embedded()?,
+        None => {
+            warn_if_embedded_is_stale();
+            MigrationSet::embedded()?
+        }
     };
     let url = url.filter(|u| !u.trim().is_empty()).ok_or_else(|| {
         anyhow!(
@@ -94,5 +97,26 @@ fn confirm_fresh(url: &str, origin: &str) -> anyhow::Result<()> {
     match answer.trim() {
         "y" | "Y" | "yes" | "YES" | "Yes" => Ok(()),
         _ => anyhow::bail!("migrate fresh cancelled: nothing was changed"),
+    }
+}
+
+/// Without `--dir` the binary runs the files it was built with. When the `migrations/`
+/// directory beside it on disk (in the current directory, or in the checkout the binary
+/// was built from) has files it lacks, someone generated a migration and did not rebuild:
+/// say so on stderr, once, before running the old set.
+fn warn_if_embedded_is_stale() {
+    let candidates = [
+        std::env::current_dir().ok().map(|d| d.join("migrations")),
+        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations")),
+    ];
+    for dir in candidates.into_iter().flatten() {
+        if let Some(file) = migrations::source::embedded_differs_from(&dir) {
+            eprintln!(
+                "warning: the migrations embedded in this binary are stale: {} has {file}, which the binary lacks or holds differently; rebuild with `cargo build -p cli`, or pass --dir {}",
+                dir.display(),
+                dir.display()
+            );
+            return;
+        }
     }
 }

@@ -310,3 +310,45 @@ fn a_usage_error_exits_1_not_2() {
         .into();
     run.code(1);
 }
+
+#[test]
+fn a_stale_embedded_set_is_warned_about_in_one_line_naming_the_rebuild() {
+    let fx = Fixture::without_sum(&[]);
+    let dir = fx.path().join("migrations");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for entry in std::fs::read_dir(platform_dir()).expect("platform migrations") {
+        let entry = entry.expect("entry");
+        if !entry.path().is_file() {
+            continue;
+        }
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
+    }
+    std::fs::write(dir.join("099_not_built_yet.sql"), "SELECT 1;\n").expect("write");
+    let run: Run = cli_command(&["migrate", "status"])
+        .current_dir(fx.path())
+        .output()
+        .expect("runs")
+        .into();
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{run}");
+    assert!(warnings[0].contains("stale"), "{run}");
+    assert!(warnings[0].contains("099_not_built_yet.sql"), "{run}");
+    assert!(warnings[0].contains("cargo build -p cli"), "{run}");
+    assert!(warnings[0].contains("--dir"), "{run}");
+}
+
+#[test]
+fn a_current_embedded_set_gives_no_warning() {
+    let root = platform_dir().join("..");
+    let run: Run = cli_command(&["migrate", "status"])
+        .current_dir(&root)
+        .output()
+        .expect("runs")
+        .into();
+    assert!(!run.stderr.contains("warning"), "{run}");
+    run.code(1).error_line();
+}

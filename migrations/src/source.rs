@@ -172,6 +172,27 @@ impl MigrationSet {
     }
 }
 
+/// The first migration file of `dir` that the embedded set lacks or holds with other
+/// contents (`migrations.sum` included), or `None` when the embedded set is current or
+/// `dir` cannot be read. Files only the embedded set has do not count: a directory may
+/// hold fewer migrations (an older checkout), which a rebuild would not fix either.
+pub fn embedded_differs_from(dir: &Path) -> Option<String> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n == SUM_FILE || parse_name(n).is_ok())
+        .collect();
+    names.sort();
+    names.into_iter().find(|name| {
+        let on_disk = std::fs::read_to_string(dir.join(name)).ok();
+        let embedded = crate::embedded::FILES
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| *c);
+        on_disk.is_some() && on_disk.as_deref() != embedded
+    })
+}
+
 /// The files in chain order: for each version, the up file then the down file.
 fn check_sum(text: &str, migrations: &[Migration]) -> Vec<checksum::SumError> {
     let recorded = match checksum::parse(text) {
