@@ -321,3 +321,47 @@ fn a_dry_run_piped_into_a_reader_that_stops_early_exits_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+/// The ```sql blocks of a section of a doc, in order.
+fn sql_blocks(doc: &str, section: &str) -> Vec<String> {
+    let start = doc
+        .find(section)
+        .unwrap_or_else(|| panic!("section {section:?} is missing"));
+    let body = &doc[start + section.len()..];
+    let body = body.find("\n## ").map_or(body, |end| &body[..end]);
+    body.split("```sql\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_hand_written_backfill_of_getting_started_applies_and_rolls_back_on_the_platform_schema() {
+    let doc = std::fs::read_to_string(platform_dir().join("../docs/getting-started.md"))
+        .expect("docs/getting-started.md");
+    let blocks = sql_blocks(&doc, "## Write a data migration by hand");
+    assert_eq!(blocks.len(), 2, "the up and the down file");
+    let fx = Fixture::without_sum(&[
+        ("002_backfill_user_names.sql", &blocks[0]),
+        ("002_backfill_user_names.down.sql", &blocks[1]),
+    ]);
+    for entry in std::fs::read_dir(platform_dir()).expect("platform migrations") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_file() && name.ends_with(".sql") {
+            std::fs::copy(entry.path(), fx.path().join(&name)).expect("copy");
+        }
+    }
+    fx.write_sum();
+    let db = pgharness::database("doc_backfill");
+    migrate_dir(&db.url, &fx, &["up", "--to", "1"]).ok();
+    db.exec(
+        "INSERT INTO core.tenants (name, slug) VALUES ('t', 't'); \
+         INSERT INTO core.users (tenant_id, email, password_hash) \
+         SELECT id, 'ada@example.com', 'x' FROM core.tenants",
+    );
+    migrate_dir(&db.url, &fx, &["up"]).ok();
+    assert_eq!(db.exec("SELECT name FROM core.users"), "ada");
+    migrate_dir(&db.url, &fx, &["down"]).ok();
+    assert_eq!(history(&db).len(), 1);
+}

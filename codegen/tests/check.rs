@@ -305,3 +305,23 @@ fn the_binary_exits_2_on_a_directory_without_migrations() {
         .expect("runs codegen");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_generated_files_are_marked_linguist_generated() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../.gitattributes");
+    let text = std::fs::read_to_string(path).expect(".gitattributes at the repository root");
+    for pattern in [
+        "migrations/*.sql",
+        "migrations/schema.snapshot.json",
+        "migrations/migrations.sum",
+        "entities/**",
+    ] {
+        assert!(
+            text.lines().any(|l| {
+                let mut words = l.split_whitespace();
+                words.next() == Some(pattern) && words.any(|w| w == "linguist-generated=true")
+            }),
+            "{pattern} is not marked linguist-generated=true in .gitattributes"
+        );
+    }
+}

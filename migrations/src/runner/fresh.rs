@@ -212,10 +212,9 @@ async fn run_in_transaction(
     exec::exec(conn, "BEGIN")
         .await
         .map_err(db("fresh: cannot begin a transaction"))?;
+    // Without --force the statements still run (retried with CASCADE where PostgreSQL
+    // refuses) so that one refusal names every object, and are then rolled back.
     let mut extra = dependents(conn, schemas).await?;
-    if !extra.is_empty() && !force {
-        return Err(RunError::Unmanaged { objects: extra });
-    }
     let before = qualified(conn, INVENTORY_SQL, None)
         .await
         .map_err(db("fresh: cannot read the catalog"))?;
@@ -236,7 +235,7 @@ async fn run_in_transaction(
                 // know about: PostgreSQL names them. Going on with CASCADE finds the rest.
                 for line in pg.detail().unwrap_or_default().lines() {
                     let what = line.split(" depends on ").next().unwrap_or("").trim();
-                    if !what.is_empty() && !extra.iter().any(|e| e == what) {
+                    if !what.is_empty() && !extra.iter().any(|e| same_object(e, what)) {
                         extra.push(what.to_owned());
                     }
                 }
@@ -265,6 +264,12 @@ async fn run_in_transaction(
     let objects = top_level(before.into_iter().filter(|o| !after.contains(o)).collect());
     let extra = if force { extra } else { Vec::new() };
     Ok(Dropped { objects, extra })
+}
+
+/// PostgreSQL's messages leave out the schema of objects on the search path (`view v`
+/// for `view public.v`), while the catalog query qualifies every name.
+fn same_object(qualified: &str, described: &str) -> bool {
+    qualified == described || qualified.replace("public.", "") == described.replace("public.", "")
 }
 
 fn step_error(s: &Step, e: &sqlx::Error) -> RunError {
