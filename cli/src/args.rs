@@ -75,8 +75,15 @@ pub enum MigrateCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Drop every schema the migrations create (and public), then apply everything.
+    /// Roll back every applied migration with its down files, then apply everything.
     Fresh {
+        /// Do not ask for confirmation (required when stdin is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Also drop objects the migrations did not create that depend on theirs (views,
+        /// foreign keys, columns of their types), listing each.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         dry: DryRun,
     },

@@ -14,7 +14,10 @@ pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdi
     // The files are checked before the database is touched.
     let set = match &args.dir {
         Some(dir) => MigrationSet::from_dir(dir)?,
-        None => MigrationSet::embedded()?,
+        None => {
+            warn_if_embedded_is_stale();
+            MigrationSet::embedded()?
+        }
     };
     let url = url.filter(|u| !u.trim().is_empty()).ok_or_else(|| {
         anyhow!(
@@ -24,13 +27,21 @@ pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdi
     let dry_run = match &args.action {
         MigrateCmd::Up { dry, .. }
         | MigrateCmd::Down { dry, .. }
-        | MigrateCmd::Fresh { dry }
+        | MigrateCmd::Fresh { dry, .. }
         | MigrateCmd::Redo { dry } => dry.dry_run,
         MigrateCmd::Status { .. } => false,
     };
+    let force = matches!(args.action, MigrateCmd::Fresh { force: true, .. });
+    if let MigrateCmd::Fresh { yes, .. } = &args.action
+        && !dry_run
+        && !yes
+    {
+        confirm_fresh(&url, &set.origin)?;
+    }
     let options = Options {
         dry_run,
         lock_timeout: args.lock_timeout.map(Duration::from_secs),
+        force,
     };
     let mut progress = output::Progress::new();
     let mut session = Session::open(&url, set, options, &mut progress).await?;
@@ -65,4 +76,47 @@ pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdi
     drop(session);
     output::print_outcome(&outcome);
     Ok(Verdict::Clean)
+}
+
+/// `fresh` deletes data: a person at a terminal says yes, a script says `--yes`.
+fn confirm_fresh(url: &str, origin: &str) -> anyhow::Result<()> {
+    use std::io::{BufRead as _, IsTerminal as _, Write as _};
+    let target = migrations::runner::parse_url(url)
+        .map_or_else(|_| "the database".to_owned(), |(_, t)| t.to_string());
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "migrate fresh rolls back every applied migration of {target} and deletes their data; stdin is not a terminal, so pass --yes to confirm"
+        );
+    }
+    eprint!(
+        "migrate fresh rolls back every applied migration of {target} (all data in their tables is lost), then applies {origin} again. Continue? [y/N] "
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    match answer.trim() {
+        "y" | "Y" | "yes" | "YES" | "Yes" => Ok(()),
+        _ => anyhow::bail!("migrate fresh cancelled: nothing was changed"),
+    }
+}
+
+/// Without `--dir` the binary runs the files it was built with. When the `migrations/`
+/// directory beside it on disk (in the current directory, or in the checkout the binary
+/// was built from) has files it lacks, someone generated a migration and did not rebuild:
+/// say so on stderr, once, before running the old set.
+fn warn_if_embedded_is_stale() {
+    let candidates = [
+        std::env::current_dir().ok().map(|d| d.join("migrations")),
+        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations")),
+    ];
+    for dir in candidates.into_iter().flatten() {
+        if let Some(file) = migrations::source::embedded_differs_from(&dir) {
+            eprintln!(
+                "warning: the migrations embedded in this binary are stale: {} has {file}, which the binary lacks or holds differently; rebuild with `cargo build -p cli`, or pass --dir {}",
+                dir.display(),
+                dir.display()
+            );
+            return;
+        }
+    }
 }

@@ -76,6 +76,14 @@ impl Observer for Progress {
     fn sql(&mut self, sql: &str) {
         say!("{}\n", sql.trim_end());
     }
+
+    fn dropped(&mut self, object: &str, not_ours: bool) {
+        if not_ours {
+            say!("dropped {object} (not created by the migrations; --force)");
+        } else {
+            say!("dropped {object}");
+        }
+    }
 }
 
 impl Drop for Progress {
@@ -112,7 +120,7 @@ pub fn print_outcome(o: &Outcome) {
         .sum();
     if o.dry_run {
         let mut parts = Vec::new();
-        if !o.dropped_schemas.is_empty() || o.applied.len() + o.rolled_back.len() > 0 {
+        if o.applied.len() + o.rolled_back.len() > 0 {
             if !o.rolled_back.is_empty() {
                 parts.push(format!("{} to roll back", o.rolled_back.len()));
             }
@@ -128,8 +136,25 @@ pub fn print_outcome(o: &Outcome) {
         say!("-- dry run: {what}; nothing was changed");
         return;
     }
-    if !o.dropped_schemas.is_empty() {
-        say!("dropped schemas: {}", o.dropped_schemas.join(", "));
+    if o.fresh {
+        let (r, d, a) = (o.rolled_back.len(), o.dropped.len(), o.applied.len());
+        say!(
+            "fresh: {r} migration{} rolled back, {d} object{} dropped{}, {a} migration{} applied in {}; database at version {}",
+            plural(r),
+            plural(d),
+            if o.dropped_not_ours.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} not created by the migrations)",
+                    o.dropped_not_ours.len()
+                )
+            },
+            plural(a),
+            duration(total),
+            version(o.version)
+        );
+        return;
     }
     match (o.applied.len(), o.rolled_back.len()) {
         (0, 0) => say!("nothing to do: database at version {}", version(o.version)),
@@ -218,7 +243,7 @@ pub fn print_status(s: &Status, json: bool) -> anyhow::Result<()> {
     say!("{applied} applied, {pending} pending");
     if s.has_problems() {
         say!(
-            "problems found: an applied migration was edited or deleted on disk, or migrations.sum does not match the files"
+            "problems found: an applied migration was edited or deleted on disk, or migrations.sum is missing or does not match the files"
         );
     }
     Ok(())
@@ -250,6 +275,8 @@ fn status_json(s: &Status) -> serde_json::Value {
         "source": s.origin,
         "migrations": rows,
         "sum": { "present": s.has_sum, "errors": s.sum_errors },
+        // So an operator can find a stuck runner in pg_locks without reading the source.
+        "lock_key": migrations::runner::lock::LOCK_KEY,
         "ok": !s.has_problems(),
     })
 }

@@ -153,6 +153,55 @@ fn a_file_edited_after_generation_breaks_the_sum_chain_and_is_refused() {
 }
 
 #[test]
+fn a_deleted_sum_file_is_refused_by_every_changing_command_and_reported_by_status() {
+    let db = pgharness::database("sum_deleted");
+    let fx = Fixture::new(&[
+        OK_001,
+        OK_001_DOWN,
+        ("002_more.sql", "CREATE TABLE app.m ();\n"),
+        ("002_more.down.sql", "DROP TABLE app.m;\n"),
+    ]);
+    migrate_dir(&db.url, &fx, &["up", "--to", "1"]).ok();
+    fx.remove(ddl::checksum::SUM_FILE);
+    let before = db.schema_dump();
+    for args in [
+        &["up"][..],
+        &["down"],
+        &["redo"],
+        &["fresh", "--yes"],
+        &["up", "--dry-run"],
+    ] {
+        let run = migrate_dir(&db.url, &fx, args).code(1);
+        let line = run.error_line();
+        assert!(
+            line.contains("migrations.sum is missing"),
+            "{args:?}\n{run}"
+        );
+        assert!(
+            line.contains("cargo run -p codegen -- --rehash"),
+            "{args:?}\n{run}"
+        );
+    }
+    assert_eq!(
+        db.schema_dump(),
+        before,
+        "a refused command changed the database"
+    );
+    assert_eq!(history(&db).len(), 1);
+    let status = migrate_dir(&db.url, &fx, &["status"]).code(2);
+    assert!(
+        status
+            .stdout
+            .contains("migrations.sum: migrations.sum is missing"),
+        "{status}"
+    );
+    let json = migrate_dir(&db.url, &fx, &["status", "--json"]).code(2);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(v["sum"]["present"], false);
+    assert_eq!(v["ok"], false);
+}
+
+#[test]
 fn a_no_transaction_file_holding_other_statements_is_refused_before_running() {
     let db = pgharness::database("nontx_mixed");
     let fx = Fixture::new(&[
@@ -260,4 +309,46 @@ fn a_usage_error_exits_1_not_2() {
         .expect("runs")
         .into();
     run.code(1);
+}
+
+#[test]
+fn a_stale_embedded_set_is_warned_about_in_one_line_naming_the_rebuild() {
+    let fx = Fixture::without_sum(&[]);
+    let dir = fx.path().join("migrations");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for entry in std::fs::read_dir(platform_dir()).expect("platform migrations") {
+        let entry = entry.expect("entry");
+        if !entry.path().is_file() {
+            continue;
+        }
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
+    }
+    std::fs::write(dir.join("099_not_built_yet.sql"), "SELECT 1;\n").expect("write");
+    let run: Run = cli_command(&["migrate", "status"])
+        .current_dir(fx.path())
+        .output()
+        .expect("runs")
+        .into();
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{run}");
+    assert!(warnings[0].contains("stale"), "{run}");
+    assert!(warnings[0].contains("099_not_built_yet.sql"), "{run}");
+    assert!(warnings[0].contains("cargo build -p cli"), "{run}");
+    assert!(warnings[0].contains("--dir"), "{run}");
+}
+
+#[test]
+fn a_current_embedded_set_gives_no_warning() {
+    let root = platform_dir().join("..");
+    let run: Run = cli_command(&["migrate", "status"])
+        .current_dir(&root)
+        .output()
+        .expect("runs")
+        .into();
+    assert!(!run.stderr.contains("warning"), "{run}");
+    run.code(1).error_line();
 }

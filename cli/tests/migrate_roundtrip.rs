@@ -76,6 +76,20 @@ fn status_shows_version_name_applied_at_and_checksum_state() {
 }
 
 #[test]
+fn status_json_reports_the_advisory_lock_key() {
+    let db = pgharness::database("status_lock_key");
+    let fx = Fixture::new(&sample_files());
+    let json = migrate_dir(&db.url, &fx, &["status", "--json"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("status --json is JSON");
+    assert_eq!(
+        v["lock_key"].as_i64(),
+        Some(migrations::runner::lock::LOCK_KEY),
+        "{json}"
+    );
+    assert_eq!(v["lock_key"].as_i64(), Some(8_314_604_121_892_152_180));
+}
+
+#[test]
 fn down_to_zero_leaves_an_empty_database() {
     let db = pgharness::database("down_to_zero");
     let empty = db.schema_dump();
@@ -160,6 +174,7 @@ fn dry_run_prints_the_sql_in_order_and_changes_nothing() {
         &["down", "--to", "0", "--dry-run"][..],
         &["redo", "--dry-run"],
         &["fresh", "--dry-run"],
+        &["fresh", "--yes", "--dry-run"],
     ] {
         let run = migrate_dir(&db.url, &fx, args).ok();
         assert!(
@@ -181,42 +196,24 @@ fn dry_run_prints_the_sql_in_order_and_changes_nothing() {
     let fresh = migrate_dir(&db.url, &fx, &["fresh", "--dry-run"])
         .ok()
         .stdout;
+    // The down files, newest first, in one transaction; no schema dropped wholesale.
+    let (b, i3, i2, i1, c) = (
+        fresh.find("BEGIN;").expect("begin"),
+        fresh
+            .find("DROP INDEX IF EXISTS billing.invoices_user_id_idx;")
+            .expect("003 down without CONCURRENTLY"),
+        fresh
+            .find("DROP TABLE billing.invoices;")
+            .expect("002 down"),
+        fresh.find("DROP SCHEMA core CASCADE;").expect("001 down"),
+        fresh.find("COMMIT;").expect("commit"),
+    );
+    assert!(b < i3 && i3 < i2 && i2 < i1 && i1 < c, "{fresh}");
+    assert!(!fresh.contains("DROP SCHEMA IF EXISTS public"), "{fresh}");
     assert!(
-        fresh.contains("DROP SCHEMA IF EXISTS \"billing\" CASCADE;"),
+        fresh.contains("-- dry run: 3 to roll back, 3 to apply; nothing was changed"),
         "{fresh}"
     );
-    assert!(
-        fresh.contains("DROP SCHEMA IF EXISTS \"core\" CASCADE;"),
-        "{fresh}"
-    );
-}
-
-#[test]
-fn fresh_drops_every_schema_the_migrations_create_and_applies_everything() {
-    let db = pgharness::database("fresh");
-    let fx = Fixture::new(&sample_files());
-    migrate_dir(&db.url, &fx, &["up"]).ok();
-    let clean = db.schema_dump();
-    // Debris in the migrations' schemas and in public, plus a history that lies.
-    db.exec(
-        "CREATE TABLE core.debris (x int); CREATE TYPE billing.debris AS ENUM ('x'); \
-         CREATE TABLE public.debris (x int); DELETE FROM schemactl.migrations WHERE version = 3",
-    );
-    let run = migrate_dir(&db.url, &fx, &["fresh"]).ok();
-    assert!(
-        run.stdout.contains("dropped schemas: core, billing"),
-        "{run}"
-    );
-    assert_eq!(
-        run.stdout
-            .lines()
-            .filter(|l| l.starts_with("applied "))
-            .count(),
-        3,
-        "{run}"
-    );
-    assert_eq!(db.schema_dump(), clean);
-    assert_eq!(history(&db).len(), 3);
 }
 
 #[test]
@@ -278,7 +275,8 @@ fn platform_migrations_apply_roll_back_and_apply_again() {
     migrate(&db.url, &["down", "--to", "0"]).ok();
     assert_eq!(db.schema_dump(), empty, "down --to 0 left objects behind");
     migrate(&db.url, &["up"]).ok();
-    migrate(&db.url, &["fresh"]).ok();
+    let fresh = migrate(&db.url, &["fresh", "--yes"]).ok();
+    assert!(fresh.stdout.contains("dropped schema core"), "{fresh}");
     assert_eq!(db.schema_dump(), applied, "fresh differs from a plain up");
 }
 
@@ -322,4 +320,48 @@ fn a_dry_run_piped_into_a_reader_that_stops_early_exits_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+/// The ```sql blocks of a section of a doc, in order.
+fn sql_blocks(doc: &str, section: &str) -> Vec<String> {
+    let start = doc
+        .find(section)
+        .unwrap_or_else(|| panic!("section {section:?} is missing"));
+    let body = &doc[start + section.len()..];
+    let body = body.find("\n## ").map_or(body, |end| &body[..end]);
+    body.split("```sql\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_hand_written_backfill_of_getting_started_applies_and_rolls_back_on_the_platform_schema() {
+    let doc = std::fs::read_to_string(platform_dir().join("../docs/getting-started.md"))
+        .expect("docs/getting-started.md");
+    let blocks = sql_blocks(&doc, "## Write a data migration by hand");
+    assert_eq!(blocks.len(), 2, "the up and the down file");
+    let fx = Fixture::without_sum(&[
+        ("002_backfill_user_names.sql", &blocks[0]),
+        ("002_backfill_user_names.down.sql", &blocks[1]),
+    ]);
+    for entry in std::fs::read_dir(platform_dir()).expect("platform migrations") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_file() && name.ends_with(".sql") {
+            std::fs::copy(entry.path(), fx.path().join(&name)).expect("copy");
+        }
+    }
+    fx.write_sum();
+    let db = pgharness::database("doc_backfill");
+    migrate_dir(&db.url, &fx, &["up", "--to", "1"]).ok();
+    db.exec(
+        "INSERT INTO core.tenants (name, slug) VALUES ('t', 't'); \
+         INSERT INTO core.users (tenant_id, email, password_hash) \
+         SELECT id, 'ada@example.com', 'x' FROM core.tenants",
+    );
+    migrate_dir(&db.url, &fx, &["up"]).ok();
+    assert_eq!(db.exec("SELECT name FROM core.users"), "ada");
+    migrate_dir(&db.url, &fx, &["down"]).ok();
+    assert_eq!(history(&db).len(), 1);
 }

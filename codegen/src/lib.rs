@@ -1,8 +1,11 @@
 //! The codegen command: writes the next migration for a declaration, or (`--check`)
-//! fails when the committed files are stale. `main.rs` runs it on `schema::database()`.
+//! fails when the committed files are stale; `--new` writes an empty hand-written pair and
+//! `--rehash` re-signs the checksum chain. `main.rs` runs it on `schema::database()`.
 //!
-//! Exit codes: 0 ok (or up to date), 1 invalid declaration / cycle / I/O error,
-//! 2 stale or edited generated files (`--check`).
+//! Exit codes: 0 ok (or up to date), 1 invalid declaration / cycle / damaged snapshot /
+//! I/O error, 2 stale or edited files (`--check`).
+
+pub mod handwritten;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -31,6 +34,17 @@ pub struct Args {
     /// Write a migration that drops tables, columns or reference rows.
     #[arg(long)]
     pub allow_destructive: bool,
+    /// Write an empty hand-written migration pair NNN_NAME.sql / .down.sql (for data
+    /// backfills and the like), signed in migrations.sum; the snapshot stays as it is.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["check", "name", "rehash"])]
+    pub new: Option<String>,
+    /// With --new: mark both files `-- @transaction: none` (CREATE INDEX CONCURRENTLY).
+    #[arg(long, requires = "new")]
+    pub no_transaction: bool,
+    /// Re-sign migrations.sum after editing a hand-written migration that is not applied
+    /// anywhere yet, or regenerate a lost one. Refuses edited generated files.
+    #[arg(long, conflicts_with_all = ["check", "name"])]
+    pub rehash: bool,
 }
 
 fn default_dir() -> PathBuf {
@@ -52,16 +66,27 @@ pub const STALE: u8 = 2;
 
 /// Runs the command for a declaration, printing to `out` and `err`.
 pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
-    if let Some(n) = &args.name {
-        anyhow::ensure!(
-            !n.is_empty()
-                && n.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
-            "--name must be snake_case (a-z, 0-9, _), got `{n}`"
-        );
+    for (flag, n) in [("--name", &args.name), ("--new", &args.new)] {
+        if let Some(n) = n {
+            anyhow::ensure!(
+                !n.is_empty()
+                    && n.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{flag} must be snake_case (a-z, 0-9, _), got `{n}`"
+            );
+        }
     }
     let existing = read_dir(&args.dir)?;
     let dir = args.dir.display();
+    if args.rehash {
+        return rehash(&args.dir, &existing, out, err);
+    }
+    // A damaged snapshot is reported before anything is planned from it: SQL computed
+    // from a tampered file would be wrong, and so would the command it suggests.
+    if let Err(diags) = migration::check_snapshot(&existing) {
+        writeln!(err, "{diags}")?;
+        return Ok(if args.check { STALE } else { FAILED });
+    }
     let problems = migration::check_existing(&existing);
     if !args.check && !problems.is_empty() {
         for p in &problems {
@@ -72,6 +97,24 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
             "the migrations directory does not match its checksums; restore the files from version control before generating"
         )?;
         return Ok(FAILED);
+    }
+    if let Some(name) = &args.new {
+        let pair = handwritten::new_pair(&existing, name, args.no_transaction);
+        write_files(
+            &args.dir,
+            &[
+                (pair.up_file(), &pair.up),
+                (pair.down_file(), &pair.down),
+                (SUM_FILE.to_owned(), &pair.sum),
+            ],
+        )?;
+        writeln!(
+            out,
+            "wrote {dir}/{}, {dir}/{} (hand-written, empty) and {SUM_FILE}; write the SQL, then run `cargo run -p codegen -- --rehash` to sign it",
+            pair.up_file(),
+            pair.down_file()
+        )?;
+        return Ok(OK);
     }
 
     let outcome = match migration::next_migration(&existing, db, args.name.as_deref()) {
@@ -134,9 +177,9 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
             write_all(&args.dir, &g)?;
             writeln!(
                 out,
-                "wrote {dir}/{} ({} statements), {}, {SNAPSHOT_FILE}, {SUM_FILE}",
+                "wrote {dir}/{} ({}), {}, {SNAPSHOT_FILE}, {SUM_FILE}",
                 g.up_file(),
-                g.up_statements,
+                count(g.up_statements, "statement"),
                 g.down_file()
             )?;
             Ok(OK)
@@ -148,12 +191,12 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
 fn print_plan(out: &mut dyn Write, db: &Database, g: &Generated) -> Result<()> {
     writeln!(
         out,
-        "schema: {} extensions, {} schemas, {} types, {} functions, {} tables",
-        db.extensions.len(),
-        db.schemas.len(),
-        db.enums.len(),
-        db.functions.len(),
-        db.tables.len()
+        "schema: {}, {}, {}, {}, {}",
+        count(db.extensions.len(), "extension"),
+        count(db.schemas.len(), "schema"),
+        count(db.enums.len(), "type"),
+        count(db.functions.len(), "function"),
+        count(db.tables.len(), "table")
     )?;
     if g.changes.len() <= 20 {
         for c in &g.changes {
@@ -199,16 +242,70 @@ fn read_dir(dir: &Path) -> Result<Existing> {
     Ok(existing)
 }
 
+/// `1 statement`, `2 statements`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// `--rehash`: signs the chain again, refusing edited generated files.
+fn rehash(dir: &Path, existing: &Existing, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    let shown = dir.display();
+    match handwritten::rehash(existing) {
+        Err(problems) => {
+            for p in &problems {
+                writeln!(err, "error: {p}")?;
+            }
+            writeln!(err, "nothing was written")?;
+            Ok(FAILED)
+        }
+        Ok(done) => {
+            if existing.sum.as_deref() == Some(done.sum.as_str()) {
+                writeln!(
+                    out,
+                    "{shown}/{SUM_FILE} already signs every file; nothing to do"
+                )?;
+                return Ok(OK);
+            }
+            write_files(dir, &[(SUM_FILE.to_owned(), &done.sum)])?;
+            for c in &done.changed {
+                writeln!(out, "signed {c}")?;
+            }
+            if done.unverified {
+                writeln!(
+                    err,
+                    "warning: {SUM_FILE} was missing or unreadable, so every file was signed as it is on disk and generated files could not be checked against it: review `git diff {shown}` before committing"
+                )?;
+            }
+            writeln!(
+                out,
+                "wrote {shown}/{SUM_FILE} ({})",
+                count(existing.files.len(), "file")
+            )?;
+            Ok(OK)
+        }
+    }
+}
+
+fn write_all(dir: &Path, g: &Generated) -> Result<()> {
+    write_files(
+        dir,
+        &[
+            (g.up_file(), &g.up),
+            (g.down_file(), &g.down),
+            (SNAPSHOT_FILE.to_owned(), &g.snapshot),
+            (SUM_FILE.to_owned(), &g.sum),
+        ],
+    )
+}
+
 /// Writes every file under a temporary name first, then renames them all, so an error
 /// leaves the directory as it was.
-fn write_all(dir: &Path, g: &Generated) -> Result<()> {
+fn write_files(dir: &Path, files: &[(String, &String)]) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let files = [
-        (g.up_file(), &g.up),
-        (g.down_file(), &g.down),
-        (SNAPSHOT_FILE.to_owned(), &g.snapshot),
-        (SUM_FILE.to_owned(), &g.sum),
-    ];
     let mut staged = Vec::new();
     for (name, text) in files {
         let tmp = dir.join(format!(".{name}.tmp"));

@@ -38,6 +38,9 @@ fn args(dir: &Path, check: bool) -> Args {
         dir: dir.to_path_buf(),
         name: None,
         allow_destructive: false,
+        new: None,
+        no_transaction: false,
+        rehash: false,
     }
 }
 
@@ -124,18 +127,87 @@ fn an_edited_migration_is_reported_by_name_and_blocks_generation() {
     assert_eq!(files(&dir).len(), 4);
 }
 
+/// Every file of a directory with its contents, to prove nothing was written.
+fn contents(dir: &Path) -> Vec<(String, String)> {
+    files(dir)
+        .into_iter()
+        .map(|n| {
+            let text = std::fs::read_to_string(dir.join(&n)).expect("read");
+            (n, text)
+        })
+        .collect()
+}
+
 #[test]
-fn an_edited_snapshot_is_reported() {
+fn an_edited_snapshot_stops_check_with_the_restore_command_and_no_sql() {
     let dir = temp_dir("snapshot");
     exec(&args(&dir, false), &v1());
     let snap = dir.join("schema.snapshot.json");
     let text = std::fs::read_to_string(&snap).expect("snapshot");
     std::fs::write(&snap, text.replace("\"email\"", "\"mail\"")).expect("edit");
     let (code, _, err) = exec(&args(&dir, true), &v1());
-    assert_eq!(code, STALE);
+    assert_eq!(code, STALE, "{err}");
+    assert!(err.contains("error[snapshot-edited]"), "{err}");
     assert!(
-        err.contains("schema.snapshot.json is not the snapshot"),
+        err.contains("schema.snapshot.json is not the snapshot 001_initial_schema.sql"),
         "{err}"
+    );
+    assert!(
+        err.contains("git checkout migrations/schema.snapshot.json"),
+        "{err}"
+    );
+    // Nothing planned from the tampered file, and no command that would then refuse.
+    assert!(!err.contains("ALTER TABLE"), "{err}");
+    assert!(!err.contains("would write"), "{err}");
+    assert!(!err.contains("run `cargo run -p codegen`"), "{err}");
+}
+
+#[test]
+fn an_edited_snapshot_stops_generation_with_exit_1_and_writes_nothing() {
+    let dir = temp_dir("snapshot_gen");
+    exec(&args(&dir, false), &v1());
+    let snap = dir.join("schema.snapshot.json");
+    let text = std::fs::read_to_string(&snap).expect("snapshot");
+    std::fs::write(&snap, text.replace("\"email\"", "\"mail\"")).expect("edit");
+    let before = contents(&dir);
+    let (code, out, err) = exec(&args(&dir, false), &v2());
+    assert_eq!(code, FAILED, "{out}{err}");
+    assert!(err.contains("error[snapshot-edited]"), "{err}");
+    assert_eq!(contents(&dir), before, "nothing may be written");
+}
+
+#[test]
+fn a_corrupt_snapshot_is_snapshot_invalid_not_unsupported_change() {
+    let dir = temp_dir("snapshot_corrupt");
+    exec(&args(&dir, false), &v1());
+    std::fs::write(dir.join("schema.snapshot.json"), "{ \"database\": [oops").expect("corrupt");
+    let before = contents(&dir);
+    let (code, _, err) = exec(&args(&dir, false), &v2());
+    assert_eq!(code, FAILED, "{err}");
+    assert!(err.contains("error[snapshot-invalid]"), "{err}");
+    assert!(!err.contains("unsupported-change"), "{err}");
+    assert_eq!(contents(&dir), before);
+    let (code, _, err) = exec(&args(&dir, true), &v2());
+    assert_eq!(code, STALE, "{err}");
+    assert!(err.contains("error[snapshot-invalid]"), "{err}");
+    assert!(
+        err.contains("git checkout migrations/schema.snapshot.json"),
+        "{err}"
+    );
+    assert!(!err.contains("CREATE TABLE"), "{err}");
+}
+
+#[test]
+fn a_one_statement_migration_says_statement_in_the_singular() {
+    let dir = temp_dir("singular");
+    exec(&args(&dir, false), &v1());
+    let (code, out, _) = exec(&args(&dir, false), &v2());
+    assert_eq!(code, OK);
+    assert!(out.contains("002_add_notes.sql (1 statement)"), "{out}");
+    assert!(out.contains("1 schema, 0 types"), "{out}");
+    assert!(
+        !out.contains("1 statements") && !out.contains("1 schemas"),
+        "{out}"
     );
 }
 
@@ -232,4 +304,24 @@ fn the_binary_exits_2_on_a_directory_without_migrations() {
         .output()
         .expect("runs codegen");
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_generated_files_are_marked_linguist_generated() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../.gitattributes");
+    let text = std::fs::read_to_string(path).expect(".gitattributes at the repository root");
+    for pattern in [
+        "migrations/*.sql",
+        "migrations/schema.snapshot.json",
+        "migrations/migrations.sum",
+        "entities/**",
+    ] {
+        assert!(
+            text.lines().any(|l| {
+                let mut words = l.split_whitespace();
+                words.next() == Some(pattern) && words.any(|w| w == "linguist-generated=true")
+            }),
+            "{pattern} is not marked linguist-generated=true in .gitattributes"
+        );
+    }
 }

@@ -85,6 +85,12 @@ pub enum SumError {
     Unlisted { file: String },
     #[error("migration files are out of order at {file} (expected {expected})")]
     Reordered { file: String, expected: String },
+    /// Without the sum nothing guards the files, so its absence is a problem of its own
+    /// rather than a reason to skip the checks.
+    #[error(
+        "{SUM_FILE} is missing, so the migration files cannot be checked: restore it from version control (git checkout migrations/{SUM_FILE}) or regenerate it with `cargo run -p codegen -- --rehash`"
+    )]
+    Absent,
 }
 
 /// Parses a sum file.

@@ -1044,6 +1044,8 @@ fn ordinal(c: Code) -> usize {
         Code::TextNulByte => 35,
         Code::UnsafeSqlFragment => 36,
         Code::ImplicitNameClash => 37,
+        Code::SnapshotInvalid => 38,
+        Code::SnapshotEdited => 39,
     }
 }
 

@@ -109,6 +109,15 @@ pub enum RunError {
         "migration {pending} is pending but the newer {applied} is already applied: migrations apply in version order; renumber {pending} after {applied}"
     )]
     OutOfOrder { pending: String, applied: String },
+    #[error(
+        "fresh would also drop {} object{} the migrations did not create: {}; nothing was changed: drop or move {} yourself, or rerun with --force to drop {} too",
+        .objects.len(),
+        if .objects.len() == 1 { "" } else { "s" },
+        .objects.join(", "),
+        if .objects.len() == 1 { "it" } else { "them" },
+        if .objects.len() == 1 { "it" } else { "them" }
+    )]
+    Unmanaged { objects: Vec<String> },
     #[error("cannot roll back {name}: it has no down file ({name}.down.sql)")]
     NoDown { name: String },
     #[error("gave up waiting for the migration lock after {seconds} s (held by {holder})")]

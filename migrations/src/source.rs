@@ -54,7 +54,8 @@ pub struct MigrationSet {
     pub origin: String,
     pub migrations: Vec<Migration>,
     /// Problems found by checking the files against `migrations.sum` (empty when the
-    /// chain holds or when the directory has no sum file).
+    /// chain holds, or when there are no migrations at all); a set with migrations but
+    /// without a sum file has [`checksum::SumError::Absent`].
     pub sum_errors: Vec<checksum::SumError>,
     /// Whether a `migrations.sum` was present.
     pub has_sum: bool,
@@ -153,7 +154,9 @@ impl MigrationSet {
             });
         }
         let (has_sum, sum_errors) = match sum_text {
-            None => (false, Vec::new()),
+            // Deleting the sum must not switch the integrity checks off.
+            None if migrations.is_empty() => (false, Vec::new()),
+            None => (false, vec![checksum::SumError::Absent]),
             Some(text) => (true, check_sum(&text, &migrations)),
         };
         Ok(MigrationSet {
@@ -167,6 +170,27 @@ impl MigrationSet {
     pub fn get(&self, version: u32) -> Option<&Migration> {
         self.migrations.iter().find(|m| m.version == version)
     }
+}
+
+/// The first migration file of `dir` that the embedded set lacks or holds with other
+/// contents (`migrations.sum` included), or `None` when the embedded set is current or
+/// `dir` cannot be read. Files only the embedded set has do not count: a directory may
+/// hold fewer migrations (an older checkout), which a rebuild would not fix either.
+pub fn embedded_differs_from(dir: &Path) -> Option<String> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n == SUM_FILE || parse_name(n).is_ok())
+        .collect();
+    names.sort();
+    names.into_iter().find(|name| {
+        let on_disk = std::fs::read_to_string(dir.join(name)).ok();
+        let embedded = crate::embedded::FILES
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| *c);
+        on_disk.is_some() && on_disk.as_deref() != embedded
+    })
 }
 
 /// The files in chain order: for each version, the up file then the down file.
@@ -229,4 +253,37 @@ fn parse_script(f: RawFile) -> Result<Script, SourceError> {
         statements,
         source: f.contents,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(name: &str, contents: &str) -> RawFile {
+        RawFile {
+            name: name.into(),
+            contents: contents.into(),
+        }
+    }
+
+    #[test]
+    fn a_set_with_migrations_but_no_sum_file_reports_the_sum_as_absent() {
+        let set =
+            MigrationSet::from_files("t".into(), vec![raw("001_a.sql", "CREATE TABLE a ();")])
+                .expect("valid");
+        assert!(!set.has_sum);
+        assert_eq!(set.sum_errors, vec![checksum::SumError::Absent]);
+        let message = set.sum_errors[0].to_string();
+        assert!(
+            message.contains("cargo run -p codegen -- --rehash"),
+            "{message}"
+        );
+        assert!(message.contains("git checkout"), "{message}");
+    }
+
+    #[test]
+    fn an_empty_set_needs_no_sum_file() {
+        let set = MigrationSet::from_files("t".into(), vec![]).expect("valid");
+        assert!(set.sum_errors.is_empty());
+    }
 }

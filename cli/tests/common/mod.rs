@@ -18,7 +18,9 @@ pub fn cli_bin() -> &'static str {
 /// DATABASE_URL or MIGRATIONS_DIR, and run from a scratch directory so no `.env` applies.
 pub fn cli_command(args: &[&str]) -> Command {
     let mut cmd = Command::new(cli_bin());
+    // stdin is never a terminal here, whoever runs the tests: `fresh` must need `--yes`.
     cmd.args(args)
+        .stdin(std::process::Stdio::null())
         .env_remove("DATABASE_URL")
         .env_remove("MIGRATIONS_DIR")
         .current_dir(std::env::temp_dir());
@@ -108,8 +110,16 @@ pub struct Fixture {
 static FIXTURE_COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl Fixture {
-    /// Writes `files` (name, contents) into a new directory.
+    /// Writes `files` (name, contents) into a new directory, with their `migrations.sum`
+    /// as the codegen writes it.
     pub fn new(files: &[(&str, &str)]) -> Self {
+        let fx = Self::without_sum(files);
+        fx.write_sum();
+        fx
+    }
+
+    /// Writes `files` (name, contents) into a new directory, and nothing else.
+    pub fn without_sum(files: &[(&str, &str)]) -> Self {
         let n = FIXTURE_COUNTER.fetch_add(1, Ordering::SeqCst);
         let dir = std::env::temp_dir().join(format!("cli-migrate-test-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);

@@ -45,6 +45,11 @@ pub enum Code {
     RowsDuplicateKey,
     DependencyCycle,
     UnsupportedChange,
+    /// `schema.snapshot.json` cannot be read (not JSON, not a snapshot, or missing while
+    /// migrations were generated from it).
+    SnapshotInvalid,
+    /// `schema.snapshot.json` is not the snapshot the newest migration recorded.
+    SnapshotEdited,
 }
 
 impl Code {
@@ -87,6 +92,8 @@ impl Code {
         Code::RowsDuplicateKey,
         Code::DependencyCycle,
         Code::UnsupportedChange,
+        Code::SnapshotInvalid,
+        Code::SnapshotEdited,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -129,6 +136,8 @@ impl Code {
             Code::RowsDuplicateKey => "rows-duplicate-key",
             Code::DependencyCycle => "dependency-cycle",
             Code::UnsupportedChange => "unsupported-change",
+            Code::SnapshotInvalid => "snapshot-invalid",
+            Code::SnapshotEdited => "snapshot-edited",
         }
     }
 }

@@ -30,6 +30,12 @@ CREATE TABLE IF NOT EXISTS schemactl.migrations (\n    \
 pub const DROP_EMPTY_SQL: &str =
     "DROP TABLE schemactl.migrations;\nDROP SCHEMA schemactl RESTRICT;";
 
+/// What `fresh` runs once every applied migration is rolled back: the rows are history
+/// of a database that is about to be rebuilt. `RESTRICT` keeps anything else someone put
+/// in the schema (and stops `fresh` when there is).
+pub const DROP_SQL: &str =
+    "DROP TABLE IF EXISTS schemactl.migrations;\nDROP SCHEMA IF EXISTS schemactl RESTRICT;";
+
 /// [`DROP_EMPTY_SQL`] when the table is empty, and nothing otherwise.
 pub const DROP_IF_EMPTY_SQL: &str = "DO $$\nBEGIN\n    \
     IF to_regclass('schemactl.migrations') IS NOT NULL\n        \

@@ -2,8 +2,9 @@
 //!
 //! It replaces sea-orm-migration's executor (see `crate::migrator` for what is kept and
 //! why): a history table in a fixed schema with checksums, an advisory lock taken with a
-//! try-lock loop, statement-level errors with file and line, a `fresh` that drops every
-//! schema the migrations create, and `--dry-run`.
+//! try-lock loop, statement-level errors with file and line, a `fresh` that rolls back
+//! with the down files and refuses to drop what the migrations did not create, and
+//! `--dry-run`.
 
 mod connect;
 mod exec;
@@ -49,6 +50,9 @@ pub trait Observer {
     fn finish(&mut self, _name: &str, _direction: Direction, _elapsed: Duration) {}
     /// With `--dry-run`: SQL that would run, in order.
     fn sql(&mut self, _sql: &str) {}
+    /// `fresh` dropped this object (`table core.users`); `not_ours` when the migrations
+    /// did not create it and it went only because of `--force`.
+    fn dropped(&mut self, _object: &str, _not_ours: bool) {}
 }
 
 /// An observer that ignores everything.
@@ -63,6 +67,8 @@ pub struct Options {
     pub dry_run: bool,
     /// Give up waiting for the lock after this long (default: wait as long as it takes).
     pub lock_timeout: Option<Duration>,
+    /// `fresh`: also drop objects the migrations did not create that depend on theirs.
+    pub force: bool,
 }
 
 /// What a command did (or, with `--dry-run`, would do).
@@ -70,8 +76,12 @@ pub struct Options {
 pub struct Outcome {
     pub applied: Vec<(String, Duration)>,
     pub rolled_back: Vec<(String, Duration)>,
-    /// Schemas `fresh` dropped.
-    pub dropped_schemas: Vec<String>,
+    /// Objects `fresh` dropped, as PostgreSQL describes them (`table core.users`).
+    pub dropped: Vec<String>,
+    /// Of those, the ones the migrations did not create (only with `--force`).
+    pub dropped_not_ours: Vec<String>,
+    /// `fresh` ran: `rolled_back` and `applied` are its two phases, not a redo.
+    pub fresh: bool,
     /// Newest applied version afterwards (0: none).
     pub version: u32,
     pub dry_run: bool,
@@ -177,8 +187,9 @@ impl<'o> Session<'o> {
         self.end(result).await
     }
 
-    /// Drops every schema the migrations create (and `public`, and the history), then
-    /// applies everything.
+    /// Rolls back every applied migration with its down file, in one transaction, drops
+    /// the history, then applies everything. Refuses (changing nothing) when objects the
+    /// migrations did not create would go too, unless `force`.
     pub async fn fresh(&mut self) -> Result<Outcome, RunError> {
         let applied = self.begin().await?;
         let result = self.fresh_locked(&applied).await;
@@ -288,18 +299,45 @@ impl<'o> Session<'o> {
     }
 
     async fn fresh_locked(&mut self, applied: &[Applied]) -> Result<Outcome, RunError> {
-        // History checksums are not compared: everything is dropped and applied again from
-        // the files, which is how a developer retries an edited, unreleased migration.
+        // History checksums are not compared: everything is rolled back and applied again
+        // from the files, which is how a developer retries an edited, unreleased migration.
         plan::check_sum(&self.set)?;
         let schemas = fresh::created_schemas(&self.set);
-        let sql = fresh::drop_sql(&schemas);
+        let newest_first = plan::plan_down(&self.set, applied, DownTarget::To(0))?;
+        let steps = fresh::rollback_steps(&newest_first)?;
         let mut outcome = self.outcome(applied);
-        outcome.dropped_schemas = schemas;
+        outcome.fresh = true;
+        outcome.rolled_back = newest_first
+            .iter()
+            .map(|m| (m.name.clone(), Duration::ZERO))
+            .collect();
         if self.options.dry_run {
-            self.observer.sql(&sql);
+            let extra = fresh::dependents_read_only(&mut self.conn, &schemas).await?;
+            if !extra.is_empty() {
+                let mut note = String::from(
+                    "-- fresh would stop here: these objects were not created by the migrations and depend on theirs (--force drops them too):",
+                );
+                for e in &extra {
+                    note.push_str(&format!("\n--   {e}"));
+                }
+                self.observer.sql(&note);
+            }
+            self.observer.sql(&fresh::render(&steps));
             self.observer.sql(history::CREATE_SQL);
         } else {
-            fresh::run(&mut self.conn, &sql).await?;
+            let dropped = fresh::run(&mut self.conn, &schemas, &steps, self.options.force).await?;
+            for o in &dropped.objects {
+                self.observer.dropped(o, dropped.extra.contains(o));
+            }
+            for o in dropped
+                .extra
+                .iter()
+                .filter(|o| !dropped.objects.contains(o))
+            {
+                self.observer.dropped(o, true);
+            }
+            outcome.dropped = dropped.objects;
+            outcome.dropped_not_ours = dropped.extra;
             exec::exec(&mut self.conn, history::CREATE_SQL)
                 .await
                 .map_err(|e| history::db_err("cannot create the history table", &e))?;
