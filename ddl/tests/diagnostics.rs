@@ -239,7 +239,7 @@ fn two_indexes_with_one_name_in_a_schema_are_reported() {
     assert_says(
         &d,
         "app.by_a",
-        &["index by_a of app.u", "has the name of a index"],
+        &["index by_a of app.u", "has the name of an index"],
         from..=to,
     );
 }
@@ -398,7 +398,7 @@ fn fk_with_fewer_columns_than_it_references_is_reported() {
     assert_says(
         &d,
         "app.t",
-        &["t_a_fkey", "1 column(s)", "2 column(s) of app.u"],
+        &["t_a_fkey", "has 1 column", "references 2 columns of app.u"],
         from..=to,
     );
 }
@@ -763,7 +763,7 @@ fn rows_that_omit_the_primary_key_column_are_reported() {
     assert_says(
         &d,
         "app.t",
-        &["must list the primary key column(s) id"],
+        &["must list the primary key id"],
         from..=to,
     );
 }
@@ -807,7 +807,7 @@ fn row_with_too_few_values_is_reported_with_its_number() {
     assert_says(
         &d,
         "app.t",
-        &["reference row 2", "1 value(s) for 2 column(s)"],
+        &["reference row 2", "1 value for 2 columns"],
         from..=to,
     );
 }

@@ -111,6 +111,20 @@ impl Ctx<'_> {
     }
 }
 
+/// `a` or `an`, for the kinds of objects diagnostics name.
+pub(crate) fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// `1 column`, `2 columns`.
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// The builder that names an object whose derived name is too long.
 fn naming_builder(what: &str) -> &'static str {
     match what {
@@ -319,7 +333,7 @@ fn relation_names(db: &Database, cx: &mut Ctx<'_>) {
                     code,
                     format!("{s}.{name}"),
                     origin,
-                    format!("the {kind} {name} of {} has the name of a {prev} in schema {s}", t.name),
+                    format!("the {kind} {name} of {} has the name of {} {prev} in schema {s}", t.name, article(prev)),
                     format!("give the {kind} a name unique in its schema (indexes, and the indexes of primary keys and unique constraints, share it with tables)"),
                 ),
             }

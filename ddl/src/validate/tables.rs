@@ -241,9 +241,9 @@ fn foreign_key(t: &Table, fk: &ForeignKey, cx: &mut Ctx<'_>) {
             t.name.to_string(),
             fk.origin,
             format!(
-                "{what} has {} column(s) but references {} column(s) of {}",
-                fk.columns.len(),
-                fk.ref_columns.len(),
+                "{what} has {} but references {} of {}",
+                super::count(fk.columns.len(), "column"),
+                super::count(fk.ref_columns.len(), "column"),
                 fk.ref_table
             ),
             "list as many referencing columns as referenced ones, in the same order",
@@ -487,10 +487,10 @@ fn rows(t: &Table, tn: &str, cx: &mut Ctx<'_>) {
                 tn,
                 rows.origin,
                 format!(
-                    "reference row {} has {} value(s) for {} column(s)",
+                    "reference row {} has {} for {}",
                     i + 1,
-                    r.len(),
-                    rows.columns.len()
+                    super::count(r.len(), "value"),
+                    super::count(rows.columns.len(), "column")
                 ),
                 "give every row one value per listed column",
             );
@@ -517,7 +517,7 @@ fn rows(t: &Table, tn: &str, cx: &mut Ctx<'_>) {
             tn,
             rows.origin,
             format!(
-                "reference rows must list the primary key column(s) {}",
+                "reference rows must list the primary key {}",
                 pk.columns.join(", ")
             ),
             "add the primary key columns to the rows",
