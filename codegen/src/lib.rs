@@ -5,6 +5,7 @@
 //! Exit codes: 0 ok (or up to date), 1 invalid declaration / cycle / damaged snapshot /
 //! I/O error, 2 stale or edited files (`--check`).
 
+pub mod derived;
 pub mod handwritten;
 
 use anyhow::{Context, Result};
@@ -45,13 +46,21 @@ pub struct Args {
     /// anywhere yet, or regenerate a lost one. Refuses edited generated files.
     #[arg(long, conflicts_with_all = ["check", "name"])]
     pub rehash: bool,
+    /// The `src/` directory of the generated SeaORM entities crate (codegen owns it).
+    #[arg(long, default_value_os_t = default_path("entities/src"))]
+    pub entities: PathBuf,
 }
 
 fn default_dir() -> PathBuf {
+    default_path("migrations")
+}
+
+/// A path of the workspace, shown relative to where the command runs when it can be.
+fn default_path(rel: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let dir = root.join("migrations");
+    let dir = root.join(rel);
     // Shown relative to where the command runs: `migrations/001_initial_schema.sql`.
     std::env::current_dir()
         .ok()
@@ -125,10 +134,17 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
         }
     };
 
+    let trees = derived_trees(args, db);
     if args.check {
         let mut stale = !problems.is_empty();
         for p in &problems {
             writeln!(err, "stale: {p}")?;
+        }
+        for tree in &trees {
+            for line in tree.drift()?.lines(&tree.root) {
+                writeln!(err, "stale: {line}")?;
+                stale = true;
+            }
         }
         if let Outcome::New(g) = &outcome {
             writeln!(
@@ -159,6 +175,7 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
                 out,
                 "schema is up to date: no changes since the newest migration in {dir}"
             )?;
+            write_trees(&trees, out)?;
             Ok(OK)
         }
         Outcome::New(g) => {
@@ -182,6 +199,7 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
                 count(g.up_statements, "statement"),
                 g.down_file()
             )?;
+            write_trees(&trees, out)?;
             Ok(OK)
         }
     }
@@ -288,6 +306,33 @@ fn rehash(dir: &Path, existing: &Existing, out: &mut dyn Write, err: &mut dyn Wr
             Ok(OK)
         }
     }
+}
+
+/// What the declaration generates besides migrations.
+fn derived_trees(args: &Args, db: &Database) -> Vec<derived::Tree> {
+    vec![derived::Tree {
+        root: args.entities.clone(),
+        extension: "rs",
+        files: ddl::entity::files(db)
+            .into_iter()
+            .map(|f| (f.path, f.content))
+            .collect(),
+    }]
+}
+
+fn write_trees(trees: &[derived::Tree], out: &mut dyn Write) -> Result<()> {
+    for tree in trees {
+        let changed = tree.write()?;
+        if changed > 0 {
+            writeln!(
+                out,
+                "wrote {}: {}",
+                tree.root.display(),
+                count(changed, "file")
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn write_all(dir: &Path, g: &Generated) -> Result<()> {

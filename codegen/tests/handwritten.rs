@@ -42,6 +42,7 @@ fn args(dir: &Path) -> Args {
         new: None,
         no_transaction: false,
         rehash: false,
+        entities: dir.join("entities-src"),
     }
 }
 

@@ -96,11 +96,20 @@ pub fn file(layout: &Layout<'_>, schema: &str) -> Option<String> {
             .collect();
         let sql = format!("SELECT {}({}) AS value", qname(&f.name), placeholders.join(", "));
         let values: Vec<String> = f.args.iter().map(|a| format!("{}.into()", ident(&args[&a.name]))).collect();
-        body.push_str(&format!(
-            "pub async fn {}<C: ConnectionTrait>(\n    db: &C,\n{}) -> Result<{ret}, DbErr> {{\n",
-            ident(&names[&f.name.name]),
-            params.iter().map(|p| format!("    {p},\n")).collect::<String>()
-        ));
+        let name = ident(&names[&f.name.name]);
+        let one_line = format!(
+            "pub async fn {name}<C: ConnectionTrait>(db: &C{}) -> Result<{ret}, DbErr> {{\n",
+            params.iter().map(|p| format!(", {p}")).collect::<String>()
+        );
+        // rustfmt keeps a signature on one line when it fits in 100 columns.
+        if one_line.len() <= 101 {
+            body.push_str(&one_line);
+        } else {
+            body.push_str(&format!(
+                "pub async fn {name}<C: ConnectionTrait>(\n    db: &C,\n{}) -> Result<{ret}, DbErr> {{\n",
+                params.iter().map(|p| format!("    {p},\n")).collect::<String>()
+            ));
+        }
         let values = if values.is_empty() {
             "Vec::<Value>::new()".to_owned()
         } else {

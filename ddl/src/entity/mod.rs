@@ -143,23 +143,26 @@ pub fn files(db: &Database) -> Vec<File> {
         "{HEADER}\n//! SeaORM 2.0 entities of the declared database: a module per PostgreSQL schema, an\n\
          //! entity per table, its enums and typed wrappers of its functions.\n\n"
     );
-    for (_, m) in &schemas {
+    let mut top: Vec<&str> = schemas.iter().map(|(_, m)| *m).collect();
+    top.push("prelude");
+    top.sort();
+    for m in top {
         lib.push_str(&format!("pub mod {};\n", ident(m)));
     }
-    lib.push_str("pub mod prelude;\n");
     out.push(File {
         path: "lib.rs".into(),
         content: lib,
     });
 
     let mut prelude = format!("{HEADER}\n//! Every entity under its CamelCase name.\n\n");
-    let mut aliases: Vec<(&String, String)> = db
+    let mut aliases: Vec<(String, &String)> = db
         .tables
         .iter()
-        .map(|t| (&layout.alias[&t.name], layout.module_path(&t.name)))
+        .map(|t| (layout.module_path(&t.name), &layout.alias[&t.name]))
         .collect();
+    // In the order rustfmt sorts `use` items: by path.
     aliases.sort();
-    for (alias, path) in aliases {
+    for (path, alias) in aliases {
         prelude.push_str(&format!("pub use {path}::Entity as {alias};\n"));
     }
     out.push(File {
@@ -239,11 +242,12 @@ pub(crate) fn doc_lines(prefix: &str, text: &str) -> String {
     out
 }
 
-/// An attribute as rustfmt writes it: on one line when it fits in 100 columns, otherwise
-/// one argument per line.
+/// An attribute as rustfmt writes it: on one line when its arguments fit in 70 columns
+/// (`attr_fn_like_width`) and the line in 100, otherwise one argument per line.
 pub(crate) fn attribute(indent: &str, name: &str, args: &[String]) -> String {
-    let one = format!("{indent}#[{name}({})]\n", args.join(", "));
-    if one.len() <= 101 {
+    let joined = args.join(", ");
+    let one = format!("{indent}#[{name}({joined})]\n");
+    if joined.len() <= 70 && one.len() <= 101 {
         return one;
     }
     let mut out = format!("{indent}#[{name}(\n");

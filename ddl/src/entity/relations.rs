@@ -112,7 +112,7 @@ pub fn related<'a>(t: &Table, rels: &[Rel<'a>]) -> Vec<(&'a QName, String)> {
         .collect()
 }
 
-/// Many-to-many: for each link table `L` whose primary key is exactly its two foreign keys,
+/// Many-to-many: for each link table `L` whose primary key is exactly two of its foreign keys,
 /// one to `t` and one to `C`, `t` is related to `C` via `L`, unless `t` already relates to
 /// `C` directly or through another link. Returns (C, L, L's variant to C, L's variant to t).
 pub fn many_to_many<'a>(
@@ -122,14 +122,19 @@ pub fn many_to_many<'a>(
 ) -> Vec<(&'a QName, &'a QName, String, String)> {
     let mut found: HashMap<&QName, Vec<(&QName, String, String)>> = HashMap::new();
     for l in &layout.db.tables {
-        let [a, b] = l.foreign_keys.as_slice() else {
-            continue;
-        };
         let Some(pk) = &l.primary_key else { continue };
-        let mut key: Vec<&String> = a.columns.iter().chain(&b.columns).collect();
         let mut pk_cols: Vec<&String> = pk.columns.iter().collect();
-        key.sort();
         pk_cols.sort();
+        // The two foreign keys that make up the primary key (others, such as a tenant
+        // column, may sit beside them).
+        let in_key: Vec<&ForeignKey> = l
+            .foreign_keys
+            .iter()
+            .filter(|f| f.columns.iter().all(|c| pk.columns.contains(c)))
+            .collect();
+        let [a, b] = in_key.as_slice() else { continue };
+        let mut key: Vec<&String> = a.columns.iter().chain(&b.columns).collect();
+        key.sort();
         if key != pk_cols || a.ref_table == b.ref_table {
             continue;
         }
