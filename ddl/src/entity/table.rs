@@ -205,7 +205,7 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
     for (other, link, to_other, to_me) in relations::many_to_many(layout, t, &direct) {
         let l = layout.module_path(link);
         out.push_str(&format!(
-            "\n/// Through the link table `{}`.\nimpl Related<{}::Entity> for Entity {{\n    fn to() -> RelationDef {{\n        {l}::Relation::{to_other}.def()\n    }}\n\n    fn via() -> Option<RelationDef> {{\n        Some({l}::Relation::{to_me}.def().rev())\n    }}\n}}\n",
+            "\n/// Through the link table `{}`.\nimpl Related<{}::Entity> for Entity {{\n    fn to() -> RelationDef {{\n        {l}::Relation::{to_other}.def()\n    }}\n\n    fn via() -> Option<RelationDef> {{\n        let rel = {l}::Relation::{to_me};\n        Some(rel.def().rev())\n    }}\n}}\n",
             doc_text(&link.to_string()),
             layout.module_path(other)
         ));

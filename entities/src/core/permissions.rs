@@ -42,7 +42,8 @@ impl Related<crate::core::roles::Entity> for Entity {
     }
 
     fn via() -> Option<RelationDef> {
-        Some(crate::core::role_permissions::Relation::Permissions.def().rev())
+        let rel = crate::core::role_permissions::Relation::Permissions;
+        Some(rel.def().rev())
     }
 }
 

@@ -66,7 +66,8 @@ impl Related<crate::core::permissions::Entity> for Entity {
     }
 
     fn via() -> Option<RelationDef> {
-        Some(crate::core::role_permissions::Relation::Roles.def().rev())
+        let rel = crate::core::role_permissions::Relation::Roles;
+        Some(rel.def().rev())
     }
 }
 
@@ -77,7 +78,8 @@ impl Related<crate::core::users::Entity> for Entity {
     }
 
     fn via() -> Option<RelationDef> {
-        Some(crate::core::user_roles::Relation::Roles.def().rev())
+        let rel = crate::core::user_roles::Relation::Roles;
+        Some(rel.def().rev())
     }
 }
 

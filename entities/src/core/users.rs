@@ -162,7 +162,8 @@ impl Related<crate::core::roles::Entity> for Entity {
     }
 
     fn via() -> Option<RelationDef> {
-        Some(crate::core::user_roles::Relation::Users.def().rev())
+        let rel = crate::core::user_roles::Relation::Users;
+        Some(rel.def().rev())
     }
 }
 
