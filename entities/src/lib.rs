@@ -9,3 +9,43 @@ pub mod comms;
 pub mod core;
 pub mod ops;
 pub mod prelude;
+
+/// Calls `$m!(path)` with the module path of every entity, in creation order (a table
+/// after the tables it references): for code that treats every table alike, such as
+/// tests, seeding and admin tools.
+#[macro_export]
+macro_rules! for_each_entity {
+    ($m:ident) => {
+        $m!($crate::cfg::currencies);
+        $m!($crate::billing::plans);
+        $m!($crate::cfg::exchange_rates);
+        $m!($crate::cfg::languages);
+        $m!($crate::core::permissions);
+        $m!($crate::core::tenants);
+        $m!($crate::billing::subscriptions);
+        $m!($crate::cfg::feature_flags);
+        $m!($crate::cfg::translations);
+        $m!($crate::comms::email_queue);
+        $m!($crate::core::roles);
+        $m!($crate::core::role_permissions);
+        $m!($crate::core::users);
+        $m!($crate::comms::notifications);
+        $m!($crate::core::files);
+        $m!($crate::core::image_variants);
+        $m!($crate::core::organizations);
+        $m!($crate::core::organization_members);
+        $m!($crate::core::projects);
+        $m!($crate::billing::usage_records);
+        $m!($crate::comms::webhooks);
+        $m!($crate::comms::webhook_deliveries);
+        $m!($crate::core::api_keys);
+        $m!($crate::core::table_metadata);
+        $m!($crate::app::generic_data);
+        $m!($crate::core::user_2fa);
+        $m!($crate::core::user_roles);
+        $m!($crate::core::user_sessions);
+        $m!($crate::ops::audit_logs);
+        $m!($crate::ops::system_logs);
+        $m!($crate::ops::user_activities);
+    };
+}

@@ -149,6 +149,17 @@ pub fn files(db: &Database) -> Vec<File> {
     for m in top {
         lib.push_str(&format!("pub mod {};\n", ident(m)));
     }
+    lib.push_str(
+        "\n/// Calls `$m!(path)` with the module path of every entity, in creation order (a table\n\
+         /// after the tables it references): for code that treats every table alike, such as\n\
+         /// tests, seeding and admin tools.\n#[macro_export]\nmacro_rules! for_each_entity {\n    ($m:ident) => {\n",
+    );
+    for t in creation_order(&db) {
+        let path = layout.module_path(&t.name);
+        let path = path.strip_prefix("crate::").unwrap_or(&path);
+        lib.push_str(&format!("        $m!($crate::{path});\n"));
+    }
+    lib.push_str("    };\n}\n");
     out.push(File {
         path: "lib.rs".into(),
         content: lib,
@@ -216,6 +227,20 @@ pub fn files(db: &Database) -> Vec<File> {
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// Tables in the order the migration creates them (a cycle, which validation reports,
+/// falls back to name order).
+fn creation_order(db: &Database) -> Vec<&crate::model::table::Table> {
+    let graph = crate::plan::graph::Graph::build(db);
+    let order = graph.order().unwrap_or_else(|_| (0..graph.objects.len()).collect());
+    order
+        .into_iter()
+        .filter_map(|i| match graph.objects[i] {
+            crate::plan::object::Object::Table(t) => Some(t),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Text safe inside a doc comment: control characters (a carriage return is an error in
