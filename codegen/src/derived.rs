@@ -34,7 +34,12 @@ impl Drift {
         let mut out = Vec::new();
         out.extend(self.stale.iter().map(|f| format!("{} differs from what the declaration generates (edited by hand, or the declaration changed)", at(f))));
         out.extend(self.missing.iter().map(|f| format!("{} is missing", at(f))));
-        out.extend(self.extra.iter().map(|f| format!("{} is not generated from the declaration (extra file)", at(f))));
+        out.extend(self.extra.iter().map(|f| {
+            format!(
+                "{} is not generated from the declaration (extra file)",
+                at(f)
+            )
+        }));
         out
     }
 }
@@ -49,7 +54,9 @@ impl Tree {
                 continue;
             };
             for entry in entries {
-                let path = entry.with_context(|| format!("reading {}", dir.display()))?.path();
+                let path = entry
+                    .with_context(|| format!("reading {}", dir.display()))?
+                    .path();
                 if path.is_dir() {
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == self.extension)

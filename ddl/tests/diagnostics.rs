@@ -760,12 +760,7 @@ fn rows_that_omit_the_primary_key_column_are_reported() {
     );
     let to = line!();
     let d = the_one(&db, Code::RowsWithoutPrimaryKey);
-    assert_says(
-        &d,
-        "app.t",
-        &["must list the primary key id"],
-        from..=to,
-    );
+    assert_says(&d, "app.t", &["must list the primary key id"], from..=to);
 }
 
 #[test]

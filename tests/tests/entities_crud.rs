@@ -11,8 +11,7 @@ use ddl::model::types::ColumnType;
 use sea_orm::entity::prelude::*;
 use sea_orm::strum::IntoEnumIterator;
 use sea_orm::{
-    ConnectionTrait, DatabaseTransaction, IntoActiveModel, QueryFilter,
-    TransactionTrait,
+    ConnectionTrait, DatabaseTransaction, IntoActiveModel, QueryFilter, TransactionTrait,
 };
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
@@ -20,9 +19,8 @@ use std::pin::Pin;
 use tests::{apply_ok, first_migration};
 
 type Row = HashMap<String, Value>;
-type Delete = Box<
-    dyn for<'a> FnOnce(&'a DatabaseTransaction) -> Pin<Box<dyn Future<Output = ()> + 'a>>,
->;
+type Delete =
+    Box<dyn for<'a> FnOnce(&'a DatabaseTransaction) -> Pin<Box<dyn Future<Output = ()> + 'a>>>;
 
 #[derive(Default)]
 struct Ctx {
@@ -65,9 +63,9 @@ fn sample(c: &Column, n: i64) -> Option<Value> {
         ColumnType::Boolean => Value::from(true),
         ColumnType::Uuid => Value::from(Uuid::from_u128(n as u128)),
         ColumnType::Json | ColumnType::Jsonb => Value::from(serde_json::json!({ "n": n })),
-        ColumnType::Timestamptz => Value::from(
-            DateTimeWithTimeZone::parse_from_rfc3339("2026-11-26T12:00:00+00:00").ok()?,
-        ),
+        ColumnType::Timestamptz => {
+            Value::from(DateTimeWithTimeZone::parse_from_rfc3339("2026-11-26T12:00:00+00:00").ok()?)
+        }
         ColumnType::Date => Value::from(Date::from_ymd_opt(2026, 11, 26)?),
         ColumnType::Inet | ColumnType::Cidr => {
             Value::from(IpNetwork::new(std::net::Ipv4Addr::new(10, 0, 0, n as u8).into(), 32).ok()?)
@@ -93,9 +91,12 @@ where
 
     let mut am = E::ActiveModel::default();
     for col in E::Column::iter() {
-        let c = t
-            .find_column(col.as_str())
-            .unwrap_or_else(|| panic!("{name}: the entity has column {} that the table lacks", col.as_str()));
+        let c = t.find_column(col.as_str()).unwrap_or_else(|| {
+            panic!(
+                "{name}: the entity has column {} that the table lacks",
+                col.as_str()
+            )
+        });
         if c.identity.is_some() || c.generated.is_some() || c.default.is_some() {
             continue;
         }
@@ -114,7 +115,10 @@ where
         match value {
             Some(v) => am.set(col, v),
             None if c.nullable => {}
-            None => panic!("{name}.{}: no value for a NOT NULL column of type {:?}", c.name, c.ty),
+            None => panic!(
+                "{name}.{}: no value for a NOT NULL column of type {:?}",
+                c.name, c.ty
+            ),
         }
     }
     let model = am
@@ -142,7 +146,9 @@ where
     );
 
     // One column changes: the first text column outside keys and foreign keys.
-    let key: BTreeSet<String> = E::PrimaryKey::iter().map(|p| p.into_column().as_str().to_owned()).collect();
+    let key: BTreeSet<String> = E::PrimaryKey::iter()
+        .map(|p| p.into_column().as_str().to_owned())
+        .collect();
     let target = E::Column::iter().find(|col| {
         let c = t.find_column(col.as_str());
         c.is_some_and(|c| {
@@ -150,7 +156,10 @@ where
                 && c.generated.is_none()
                 && !t.foreign_keys.iter().any(|f| f.columns.contains(&c.name))
                 && !t.uniques.iter().any(|u| u.columns.contains(&c.name))
-                && !t.checks.iter().any(|k| k.expr.as_str().contains(c.name.as_str()))
+                && !t
+                    .checks
+                    .iter()
+                    .any(|k| k.expr.as_str().contains(c.name.as_str()))
                 && matches!(c.ty, ColumnType::Text | ColumnType::Varchar(_))
         })
     });
@@ -167,7 +176,10 @@ where
         cx.updated.push(name.clone());
     }
 
-    let soft = t.triggers.iter().any(|tr| tr.function.name == "soft_delete");
+    let soft = t
+        .triggers
+        .iter()
+        .any(|tr| tr.function.name == "soft_delete");
     let table = name.clone();
     cx.deletes.push((
         name.clone(),
@@ -182,9 +194,15 @@ where
                     .delete(txn)
                     .await
                     .unwrap_or_else(|e| panic!("{table}: delete failed: {e}"));
-                let after = find.one(txn).await.unwrap_or_else(|e| panic!("{table}: {e}"));
+                let after = find
+                    .one(txn)
+                    .await
+                    .unwrap_or_else(|e| panic!("{table}: {e}"));
                 match after {
-                    None => assert!(!soft, "{table}: the soft-delete trigger should keep the row"),
+                    None => assert!(
+                        !soft,
+                        "{table}: the soft-delete trigger should keep the row"
+                    ),
                     Some(m) => {
                         assert!(soft, "{table}: the row is still there after DELETE");
                         let flag = E::Column::iter().find(|c| c.as_str() == "is_deleted");
@@ -226,7 +244,11 @@ async fn every_entity_inserts_selects_updates_and_deletes_on_the_migrated_platfo
     let txn = db.begin().await.expect("begin");
 
     let mut cx = Ctx {
-        tables: decl.tables.iter().map(|t| (t.name.to_string(), t.clone())).collect(),
+        tables: decl
+            .tables
+            .iter()
+            .map(|t| (t.name.to_string(), t.clone()))
+            .collect(),
         ..Ctx::default()
     };
     macro_rules! each {
@@ -238,7 +260,10 @@ async fn every_entity_inserts_selects_updates_and_deletes_on_the_migrated_platfo
 
     let declared: BTreeSet<String> = cx.tables.keys().cloned().collect();
     let visited: BTreeSet<String> = cx.visited.iter().cloned().collect();
-    assert_eq!(visited, declared, "for_each_entity! must list every declared table");
+    assert_eq!(
+        visited, declared,
+        "for_each_entity! must list every declared table"
+    );
 
     assert!(
         cx.updated.len() * 4 >= declared.len() * 3,
@@ -257,7 +282,10 @@ async fn every_entity_inserts_selects_updates_and_deletes_on_the_migrated_platfo
         .trim()
         .parse()
         .unwrap_or(0);
-    assert!(soft >= 6, "the platform has soft-deleted tables ({soft} triggers)");
+    assert!(
+        soft >= 6,
+        "the platform has soft-deleted tables ({soft} triggers)"
+    );
     txn.rollback().await.expect("rollback");
     let _ = db.execute_unprepared("SELECT 1").await;
 }

@@ -15,14 +15,22 @@ pub fn file(layout: &Layout<'_>, schema: &str) -> Option<String> {
     if enums.is_empty() {
         return None;
     }
-    let mut out = format!("{HEADER}\n//! The enum types of schema `{}`.\n\nuse sea_orm::entity::prelude::*;\n", super::doc_text(schema));
+    let mut out = format!(
+        "{HEADER}\n//! The enum types of schema `{}`.\n\nuse sea_orm::entity::prelude::*;\n",
+        super::doc_text(schema)
+    );
     for e in enums {
         out.push('\n');
         match &e.comment {
             Some(c) => out.push_str(&doc_lines("///", c)),
-            None => out.push_str(&format!("/// The enum type `{}`.\n", super::doc_text(&e.name.to_string()))),
+            None => out.push_str(&format!(
+                "/// The enum type `{}`.\n",
+                super::doc_text(&e.name.to_string())
+            )),
         }
-        out.push_str("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]\n");
+        out.push_str(
+            "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]\n",
+        );
         out.push_str(&attribute(
             "",
             "sea_orm",
@@ -36,7 +44,11 @@ pub fn file(layout: &Layout<'_>, schema: &str) -> Option<String> {
         out.push_str(&format!("pub enum {name} {{\n"));
         let variants = distinct(e.values.iter().map(String::as_str), camel, &[]);
         for v in &e.values {
-            out.push_str(&attribute("    ", "sea_orm", &[format!("string_value = {}", lit(v))]));
+            out.push_str(&attribute(
+                "    ",
+                "sea_orm",
+                &[format!("string_value = {}", lit(v))],
+            ));
             out.push_str(&format!("    {},\n", variants[v].replace('_', "")));
         }
         out.push_str("}\n");

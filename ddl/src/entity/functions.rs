@@ -82,7 +82,13 @@ pub fn file(layout: &Layout<'_>, schema: &str) -> Option<String> {
         let params: Vec<String> = f
             .args
             .iter()
-            .map(|a| format!("{}: Option<{}>", ident(&args[&a.name]), rust_type(&a.ty).unwrap_or("String")))
+            .map(|a| {
+                format!(
+                    "{}: Option<{}>",
+                    ident(&args[&a.name]),
+                    rust_type(&a.ty).unwrap_or("String")
+                )
+            })
             .collect();
         let ret = match returns {
             Returns::Nothing => "()".to_owned(),
@@ -94,8 +100,16 @@ pub fn file(layout: &Layout<'_>, schema: &str) -> Option<String> {
             .enumerate()
             .map(|(i, a)| format!("${}::{}", i + 1, a.ty.trim()))
             .collect();
-        let sql = format!("SELECT {}({}) AS value", qname(&f.name), placeholders.join(", "));
-        let values: Vec<String> = f.args.iter().map(|a| format!("{}.into()", ident(&args[&a.name]))).collect();
+        let sql = format!(
+            "SELECT {}({}) AS value",
+            qname(&f.name),
+            placeholders.join(", ")
+        );
+        let values: Vec<String> = f
+            .args
+            .iter()
+            .map(|a| format!("{}.into()", ident(&args[&a.name])))
+            .collect();
         let name = ident(&names[&f.name.name]);
         let one_line = format!(
             "pub async fn {name}<C: ConnectionTrait>(db: &C{}) -> Result<{ret}, DbErr> {{\n",
@@ -126,7 +140,10 @@ pub fn file(layout: &Layout<'_>, schema: &str) -> Option<String> {
             )),
         }
     }
-    let mut out = format!("{HEADER}\n//! Typed calls of the functions of schema `{}`.\n", doc_text(schema));
+    let mut out = format!(
+        "{HEADER}\n//! Typed calls of the functions of schema `{}`.\n",
+        doc_text(schema)
+    );
     if !skipped.is_empty() {
         out.push_str("//!\n//! Not wrapped (no plain Rust mapping):\n");
         for s in &skipped {

@@ -54,7 +54,11 @@ impl<'a> Layout<'a> {
         let mut enum_name = HashMap::new();
         for s in &schemas {
             let tables = db.tables.iter().filter(|t| t.name.schema == *s);
-            let m = distinct(tables.map(|t| t.name.name.as_str()), snake, RESERVED_IN_SCHEMA);
+            let m = distinct(
+                tables.map(|t| t.name.name.as_str()),
+                snake,
+                RESERVED_IN_SCHEMA,
+            );
             for t in db.tables.iter().filter(|t| t.name.schema == *s) {
                 table_mod.insert(t.name.clone(), m[&t.name.name].clone());
             }
@@ -68,7 +72,10 @@ impl<'a> Layout<'a> {
         // schemas have tables of the same name.
         let mut by_camel: BTreeMap<String, Vec<&QName>> = BTreeMap::new();
         for t in &db.tables {
-            by_camel.entry(camel(&t.name.name)).or_default().push(&t.name);
+            by_camel
+                .entry(camel(&t.name.name))
+                .or_default()
+                .push(&t.name);
         }
         let wanted: Vec<(String, String)> = by_camel
             .iter()
@@ -184,7 +191,12 @@ pub fn files(db: &Database) -> Vec<File> {
     for (schema, m) in schemas {
         let dir = file_stem(m);
         let mut modfile = format!("{HEADER}\n");
-        if let Some(c) = db.schemas.iter().find(|s| s.name == schema).and_then(|s| s.comment.as_deref()) {
+        if let Some(c) = db
+            .schemas
+            .iter()
+            .find(|s| s.name == schema)
+            .and_then(|s| s.comment.as_deref())
+        {
             modfile.push_str(&doc_lines("//!", c));
         } else {
             modfile.push_str(&format!("//! Schema `{}`.\n", doc_text(schema)));
@@ -233,7 +245,9 @@ pub fn files(db: &Database) -> Vec<File> {
 /// falls back to name order).
 fn creation_order(db: &Database) -> Vec<&crate::model::table::Table> {
     let graph = crate::plan::graph::Graph::build(db);
-    let order = graph.order().unwrap_or_else(|_| (0..graph.objects.len()).collect());
+    let order = graph
+        .order()
+        .unwrap_or_else(|_| (0..graph.objects.len()).collect());
     order
         .into_iter()
         .filter_map(|i| match graph.objects[i] {

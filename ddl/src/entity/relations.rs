@@ -37,9 +37,8 @@ fn stripped_columns(fk: &ForeignKey) -> String {
 /// The relations of `t`, in a stable order, with distinct variant names.
 pub fn of<'a>(layout: &Layout<'a>, t: &'a Table) -> Vec<Rel<'a>> {
     let mut wanted: Vec<(String, String, Rel<'a>)> = Vec::new();
-    let count_to = |fks: &[ForeignKey], target: &QName| {
-        fks.iter().filter(|f| &f.ref_table == target).count()
-    };
+    let count_to =
+        |fks: &[ForeignKey], target: &QName| fks.iter().filter(|f| &f.ref_table == target).count();
     for fk in &t.foreign_keys {
         let base = if fk.ref_table != t.name && count_to(&t.foreign_keys, &fk.ref_table) == 1 {
             camel(&fk.ref_table.name)

@@ -25,11 +25,16 @@ fn key(t: &Table) -> (Vec<String>, Option<&'static str>) {
     if let Some(pk) = &t.primary_key {
         return (pk.columns.clone(), None);
     }
-    let not_null = |c: &String| t.find_column(c).is_some_and(|c| !c.nullable || c.identity.is_some());
+    let not_null = |c: &String| {
+        t.find_column(c)
+            .is_some_and(|c| !c.nullable || c.identity.is_some())
+    };
     if let Some(u) = t.uniques.iter().find(|u| u.columns.iter().all(not_null)) {
         return (
             u.columns.clone(),
-            Some("The table has no primary key; its first UNIQUE key over NOT NULL columns serves as the entity's key."),
+            Some(
+                "The table has no primary key; its first UNIQUE key over NOT NULL columns serves as the entity's key.",
+            ),
         );
     }
     (
@@ -97,7 +102,10 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
         body.push_str(&format!("    pub {}: {ty},\n", ident(field)));
     }
 
-    let mut out = format!("{HEADER}\n//! The entity of table `{}`.\n\nuse sea_orm::entity::prelude::*;\n\n", doc_text(&t.name.to_string()));
+    let mut out = format!(
+        "{HEADER}\n//! The entity of table `{}`.\n\nuse sea_orm::entity::prelude::*;\n\n",
+        doc_text(&t.name.to_string())
+    );
     if let Some(comment) = &t.comment {
         out.push_str(&doc_lines("///", comment));
     }
@@ -145,7 +153,8 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
                 let target_variant = |c: &str| match target {
                     Some(x) => {
                         let f = fields_of(x);
-                        f.get(c).map_or_else(|| camel_of_snake(&snake(c)), |f| camel_of_snake(f))
+                        f.get(c)
+                            .map_or_else(|| camel_of_snake(&snake(c)), |f| camel_of_snake(f))
                     }
                     None => camel_of_snake(&snake(c)),
                 };
@@ -156,10 +165,14 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
                         format!("({})", names.join(", "))
                     }
                 };
-                let from = cols(r.fk.columns.iter().map(|c| format!("Column::{}", variant(c))).collect());
+                let from = cols(
+                    r.fk.columns
+                        .iter()
+                        .map(|c| format!("Column::{}", variant(c)))
+                        .collect(),
+                );
                 let to = cols(
-                    r.fk
-                        .ref_columns
+                    r.fk.ref_columns
                         .iter()
                         .map(|c| format!("{to_prefix}Column::{}", target_variant(c)))
                         .collect(),
@@ -179,11 +192,19 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
             } else {
                 // The reverse of the other entity's named relation: unambiguous even when
                 // it references this one through several foreign keys.
-                let theirs = relations::of(layout, layout.db.tables.iter().find(|x| x.name == *r.other).unwrap_or(t))
-                    .into_iter()
-                    .find(|x| x.owned && x.fk.name == r.fk.name && x.fk.ref_table == t.name)
-                    .map(|x| x.variant)
-                    .unwrap_or_default();
+                let theirs = relations::of(
+                    layout,
+                    layout
+                        .db
+                        .tables
+                        .iter()
+                        .find(|x| x.name == *r.other)
+                        .unwrap_or(t),
+                )
+                .into_iter()
+                .find(|x| x.owned && x.fk.name == r.fk.name && x.fk.ref_table == t.name)
+                .map(|x| x.variant)
+                .unwrap_or_default();
                 vec![
                     format!("has_many = {}", lit(&other)),
                     format!("via_rel = {}", lit(&format!("Relation::{theirs}"))),

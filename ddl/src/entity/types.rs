@@ -53,7 +53,10 @@ impl FieldType {
 }
 
 /// The field type of a column; `enum_path` names the generated Rust enum of an SQL enum.
-pub fn field_type(ty: &ColumnType, enum_path: &dyn Fn(&crate::model::names::QName) -> String) -> FieldType {
+pub fn field_type(
+    ty: &ColumnType,
+    enum_path: &dyn Fn(&crate::model::names::QName) -> String,
+) -> FieldType {
     use ColumnType as T;
     match ty {
         T::SmallInt => FieldType::plain("i16"),
@@ -72,9 +75,13 @@ pub fn field_type(ty: &ColumnType, enum_path: &dyn Fn(&crate::model::names::QNam
             ..FieldType::plain("f64")
         },
         T::Text => FieldType::plain("String").column_type("Text"),
-        T::Varchar(Some(n)) => FieldType::plain("String").column_type(format!("String(StringLen::N({n}))")),
+        T::Varchar(Some(n)) => {
+            FieldType::plain("String").column_type(format!("String(StringLen::N({n}))"))
+        }
         T::Varchar(None) => FieldType::plain("String"),
-        T::Char(n) => FieldType::plain("String").column_type(format!("Char(Some({}))", n.unwrap_or(1))),
+        T::Char(n) => {
+            FieldType::plain("String").column_type(format!("Char(Some({}))", n.unwrap_or(1)))
+        }
         // Without the cast on write, a filter compares text = text: case-sensitively.
         T::Citext => FieldType {
             column_type: Some("custom(\"citext\")".to_owned()),
