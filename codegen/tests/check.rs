@@ -41,7 +41,7 @@ fn args(dir: &Path, check: bool) -> Args {
         new: None,
         no_transaction: false,
         rehash: false,
-        entities: dir.join("entities-src"),
+        entities: dir.with_extension("entities"),
     }
 }
 

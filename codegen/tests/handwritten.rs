@@ -42,7 +42,7 @@ fn args(dir: &Path) -> Args {
         new: None,
         no_transaction: false,
         rehash: false,
-        entities: dir.join("entities-src"),
+        entities: dir.with_extension("entities"),
     }
 }
 
