@@ -49,6 +49,9 @@ pub struct Args {
     /// The `src/` directory of the generated SeaORM entities crate (codegen owns it).
     #[arg(long, default_value_os_t = default_path("entities/src"))]
     pub entities: PathBuf,
+    /// Where the schema pages (Mermaid diagrams, creation order) go (codegen owns it).
+    #[arg(long, default_value_os_t = default_path("docs/schema"))]
+    pub diagrams: PathBuf,
 }
 
 fn default_dir() -> PathBuf {
@@ -310,14 +313,24 @@ fn rehash(dir: &Path, existing: &Existing, out: &mut dyn Write, err: &mut dyn Wr
 
 /// What the declaration generates besides migrations.
 fn derived_trees(args: &Args, db: &Database) -> Vec<derived::Tree> {
-    vec![derived::Tree {
-        root: args.entities.clone(),
-        extension: "rs",
-        files: ddl::entity::files(db)
-            .into_iter()
-            .map(|f| (f.path, f.content))
-            .collect(),
-    }]
+    vec![
+        derived::Tree {
+            root: args.entities.clone(),
+            extension: "rs",
+            files: ddl::entity::files(db)
+                .into_iter()
+                .map(|f| (f.path, f.content))
+                .collect(),
+        },
+        derived::Tree {
+            root: args.diagrams.clone(),
+            extension: "md",
+            files: ddl::diagram::pages(db)
+                .into_iter()
+                .map(|p| (p.path, p.content))
+                .collect(),
+        },
+    ]
 }
 
 fn write_trees(trees: &[derived::Tree], out: &mut dyn Write) -> Result<()> {

@@ -42,6 +42,7 @@ fn args(dir: &Path, check: bool) -> Args {
         no_transaction: false,
         rehash: false,
         entities: dir.with_extension("entities"),
+        diagrams: dir.with_extension("diagrams"),
     }
 }
 

@@ -34,6 +34,7 @@ fn args(dir: &Path, check: bool) -> Args {
         no_transaction: false,
         rehash: false,
         entities: dir.join("entities/src"),
+        diagrams: dir.join("docs/schema"),
     }
 }
 

@@ -43,6 +43,7 @@ fn args(dir: &Path) -> Args {
         no_transaction: false,
         rehash: false,
         entities: dir.with_extension("entities"),
+        diagrams: dir.with_extension("diagrams"),
     }
 }
 

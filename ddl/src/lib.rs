@@ -5,6 +5,7 @@
 pub use sea_query;
 
 pub mod checksum;
+pub mod diagram;
 pub mod entity;
 pub mod migration;
 pub mod model;

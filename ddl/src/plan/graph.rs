@@ -508,3 +508,19 @@ fn collect_edges(
         }
     }
 }
+
+impl<'a> Graph<'a> {
+    /// What object `i` needs, each with the reason: for documents that explain the order.
+    pub fn needs(&self, i: usize) -> Vec<(usize, Edge)> {
+        let mut edges = Vec::new();
+        collect_edges(i, &self.objects[i], &self.lookup, true, &mut edges);
+        let mut out: Vec<(usize, Edge)> = edges
+            .into_iter()
+            .filter(|(_, to, _)| *to != i)
+            .map(|(_, to, e)| (to, e))
+            .collect();
+        out.sort_by(|a, b| self.keys[a.0].cmp(&self.keys[b.0]).then(a.1.reason.cmp(&b.1.reason)));
+        out.dedup_by(|a, b| a.0 == b.0 && a.1.reason == b.1.reason);
+        out
+    }
+}
