@@ -120,3 +120,16 @@ fn a_new_table_adds_its_entity_and_its_reverse_relation() {
         "{users}"
     );
 }
+
+#[test]
+fn an_edited_schema_diagram_is_stale_by_name() {
+    let dir = temp_dir("diagram");
+    exec(&args(&dir, false), &v1());
+    let page = dir.join("docs/schema/app.md");
+    let text = std::fs::read_to_string(&page).expect("app.md");
+    assert!(text.contains("```mermaid\nerDiagram\n"), "{text}");
+    std::fs::write(&page, text.replace("users", "people")).expect("edit");
+    let (code, _, err) = exec(&args(&dir, true), &v1());
+    assert_eq!(code, STALE);
+    assert!(err.contains("app.md differs"), "{err}");
+}

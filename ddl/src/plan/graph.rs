@@ -519,7 +519,11 @@ impl<'a> Graph<'a> {
             .filter(|(_, to, _)| *to != i)
             .map(|(_, to, e)| (to, e))
             .collect();
-        out.sort_by(|a, b| self.keys[a.0].cmp(&self.keys[b.0]).then(a.1.reason.cmp(&b.1.reason)));
+        out.sort_by(|a, b| {
+            self.keys[a.0]
+                .cmp(&self.keys[b.0])
+                .then(a.1.reason.cmp(&b.1.reason))
+        });
         out.dedup_by(|a, b| a.0 == b.0 && a.1.reason == b.1.reason);
         out
     }
