@@ -1,5 +1,6 @@
 //! Codegen on a synthetic 10,000-table schema: validation, planning and rendering of the
-//! first migration (up and down), and a one-column change against its snapshot.
+//! first migration (up and down), a one-column change against its snapshot, and the
+//! entities and schema pages codegen writes besides.
 //!
 //! `cargo bench -p ddl --bench codegen` prints the median of several runs and the ratio to
 //! a baseline measured in the same process: serialising the same model to JSON (the
@@ -102,6 +103,9 @@ fn main() {
     };
     assert_eq!(step.up_statements, 1);
 
+    let (entities, files) = time(|| ddl::entity::files(&db));
+    let (diagrams, pages) = time(|| ddl::diagram::pages(&db));
+
     println!(
         "synthetic schema: {TABLES} tables, {} statements, {} MB of SQL, {} MB snapshot",
         g.up_statements,
@@ -123,6 +127,18 @@ fn main() {
         one_column.as_secs_f64() * 1e3,
         one_column.as_secs_f64() / baseline.as_secs_f64(),
         verdict(one_column)
+    );
+    println!(
+        "entities ({} files):        {:>8.1} ms  = {:.2} x baseline",
+        files.len(),
+        entities.as_secs_f64() * 1e3,
+        entities.as_secs_f64() / baseline.as_secs_f64()
+    );
+    println!(
+        "schema pages ({} pages):        {:>8.1} ms  = {:.2} x baseline",
+        pages.len(),
+        diagrams.as_secs_f64() * 1e3,
+        diagrams.as_secs_f64() / baseline.as_secs_f64()
     );
 }
 

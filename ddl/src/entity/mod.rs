@@ -30,6 +30,11 @@ pub struct File {
 /// Every Rust name of the crate, derived once.
 pub(crate) struct Layout<'a> {
     pub db: &'a Database,
+    /// Tables by name, and the foreign keys that reference each table.
+    pub tables: HashMap<&'a QName, &'a crate::model::table::Table>,
+    pub incoming: HashMap<&'a QName, Vec<(&'a crate::model::table::Table, &'a crate::model::constraint::ForeignKey)>>,
+    /// Every table's relations, computed once.
+    pub rels: HashMap<&'a QName, Vec<relations::Rel<'a>>>,
     schema_mod: HashMap<String, String>,
     table_mod: HashMap<QName, String>,
     alias: HashMap<QName, String>,
@@ -106,8 +111,17 @@ impl<'a> Layout<'a> {
             .iter()
             .map(|t| (t.name.clone(), unique[&t.name.to_string()].clone()))
             .collect();
+        let mut incoming: HashMap<&QName, Vec<_>> = HashMap::new();
+        for t in &db.tables {
+            for fk in &t.foreign_keys {
+                incoming.entry(&fk.ref_table).or_default().push((t, fk));
+            }
+        }
         Self {
             db,
+            tables: db.tables.iter().map(|t| (&t.name, t)).collect(),
+            incoming,
+            rels: HashMap::new(),
             schema_mod,
             table_mod,
             alias,
@@ -137,7 +151,10 @@ impl<'a> Layout<'a> {
 /// Every file of the entities crate's `src/` for a declaration.
 pub fn files(db: &Database) -> Vec<File> {
     let db = db.canonical();
-    let layout = Layout::new(&db);
+    let mut layout = Layout::new(&db);
+    let all: HashMap<&QName, Vec<relations::Rel<'_>>> =
+        db.tables.iter().map(|t| (&t.name, relations::of(&layout, t))).collect();
+    layout.rels = all;
     let mut out = Vec::new();
     let mut schemas: Vec<(&str, &str)> = layout
         .schema_mod

@@ -13,7 +13,7 @@ use super::names::{camel, distinct};
 use crate::model::constraint::ForeignKey;
 use crate::model::names::QName;
 use crate::model::table::Table;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// One relation of an entity.
 #[derive(Debug, Clone)]
@@ -56,8 +56,8 @@ pub fn of<'a>(layout: &Layout<'a>, t: &'a Table) -> Vec<Rel<'a>> {
             },
         ));
     }
-    for s in &layout.db.tables {
-        for fk in s.foreign_keys.iter().filter(|f| f.ref_table == t.name) {
+    for &(s, fk) in layout.incoming.get(&t.name).map(Vec::as_slice).unwrap_or_default() {
+        {
             let base = if s.name != t.name && count_to(&s.foreign_keys, &t.name) == 1 {
                 camel(&s.name.name)
             } else {
@@ -119,8 +119,14 @@ pub fn many_to_many<'a>(
     t: &Table,
     direct: &[(&'a QName, String)],
 ) -> Vec<(&'a QName, &'a QName, String, String)> {
-    let mut found: HashMap<&QName, Vec<(&QName, String, String)>> = HashMap::new();
-    for l in &layout.db.tables {
+    let mut found: BTreeMap<&'a QName, Vec<(&'a QName, String, String)>> = BTreeMap::new();
+    let mut candidates: Vec<&'a Table> = layout
+        .incoming
+        .get(&t.name)
+        .map(|v| v.iter().map(|(l, _)| *l).collect())
+        .unwrap_or_default();
+    candidates.dedup_by(|a, b| a.name == b.name);
+    for l in candidates {
         let Some(pk) = &l.primary_key else { continue };
         let mut pk_cols: Vec<&String> = pk.columns.iter().collect();
         pk_cols.sort();
@@ -144,7 +150,7 @@ pub fn many_to_many<'a>(
         } else {
             continue;
         };
-        let rels = of(layout, l);
+        let rels = layout.rels.get(&l.name).map(Vec::as_slice).unwrap_or_default();
         let variant = |fk: &ForeignKey| {
             rels.iter()
                 .find(|r| r.owned && r.fk.name == fk.name)
@@ -157,18 +163,9 @@ pub fn many_to_many<'a>(
             .push((&l.name, variant(to_c), variant(to_t)));
     }
     let mut out: Vec<(&'a QName, &'a QName, String, String)> = Vec::new();
-    for l in &layout.db.tables {
-        for fk in &l.foreign_keys {
-            let c = &fk.ref_table;
-            if let Some(links) = found.get(c)
-                && links.len() == 1
-                && links[0].0 == &l.name
-                && *c != t.name
-                && !direct.iter().any(|(d, _)| *d == c)
-                && !out.iter().any(|(o, ..)| *o == c)
-            {
-                out.push((c, &l.name, links[0].1.clone(), links[0].2.clone()));
-            }
+    for (c, links) in found {
+        if links.len() == 1 && *c != t.name && !direct.iter().any(|(d, _)| *d == c) {
+            out.push((c, links[0].0, links[0].1.clone(), links[0].2.clone()));
         }
     }
     out.sort_by(|a, b| a.0.cmp(b.0));

@@ -131,7 +131,7 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
     out.push_str(&body);
     out.push_str("}\n\n");
 
-    let rels = relations::of(layout, t);
+    let rels = layout.rels.get(&t.name).cloned().unwrap_or_default();
     out.push_str("#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]\n");
     if rels.is_empty() {
         out.push_str("pub enum Relation {}\n");
@@ -149,7 +149,7 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
                 } else {
                     format!("{}::", layout.module_path(r.other))
                 };
-                let target = layout.db.tables.iter().find(|x| x.name == *r.other);
+                let target = layout.tables.get(r.other).copied();
                 let target_variant = |c: &str| match target {
                     Some(x) => {
                         let f = fields_of(x);
@@ -192,19 +192,16 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
             } else {
                 // The reverse of the other entity's named relation: unambiguous even when
                 // it references this one through several foreign keys.
-                let theirs = relations::of(
-                    layout,
-                    layout
-                        .db
-                        .tables
-                        .iter()
-                        .find(|x| x.name == *r.other)
-                        .unwrap_or(t),
-                )
-                .into_iter()
-                .find(|x| x.owned && x.fk.name == r.fk.name && x.fk.ref_table == t.name)
-                .map(|x| x.variant)
-                .unwrap_or_default();
+                let theirs = layout
+                    .rels
+                    .get(r.other)
+                    .and_then(|rs| {
+                        rs.iter().find(|x| {
+                            x.owned && x.fk.name == r.fk.name && x.fk.ref_table == t.name
+                        })
+                    })
+                    .map(|x| x.variant.clone())
+                    .unwrap_or_default();
                 vec![
                     format!("has_many = {}", lit(&other)),
                     format!("via_rel = {}", lit(&format!("Relation::{theirs}"))),
