@@ -9,6 +9,10 @@ pub struct Extension {
     /// `WITH SCHEMA`; None installs it where PostgreSQL chooses (normally `public`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// Functions the extension creates that expressions call (`lo_manage`): such a call is
+    /// then known, and makes the extension a dependency of the object that makes it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provides: Vec<String>,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -19,8 +23,17 @@ impl Extension {
         Self {
             name: name.to_owned(),
             schema: None,
+            provides: Vec::new(),
             origin: Origin::here(),
         }
+    }
+
+    /// Names functions of the extension that defaults, checks, policies, index expressions
+    /// or `LANGUAGE sql` bodies call.
+    pub fn provides<'a>(mut self, functions: impl IntoIterator<Item = &'a str>) -> Self {
+        self.provides
+            .extend(functions.into_iter().map(str::to_owned));
+        self
     }
 
     pub fn in_schema(mut self, schema: &str) -> Self {

@@ -13,7 +13,7 @@ use crate::model::table::Table;
 use crate::sql::render::{self, Stmt};
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// One step of a migration.
 #[derive(Clone, Copy, Debug)]
@@ -139,27 +139,14 @@ pub fn changes<'a>(
 
     propagate_rebuilds(g_old, &mut fate)?;
 
-    let removed_tables: HashSet<&crate::model::names::QName> = g_old
-        .objects
-        .iter()
-        .zip(&fate)
-        .filter_map(|(o, f)| match (o, f) {
-            (Object::Table(t), Fate::Removed) => Some(&t.name),
-            _ => None,
-        })
-        .collect();
+    let goes_with_its_table = implicit_drops(g_old, order_old, &fate);
 
     let mut changes = Vec::new();
     for &i in order_old.iter().rev() {
         let o = g_old.objects[i];
         match fate[i] {
             Fate::Removed | Fate::Rebuild => {
-                // Indexes, triggers, policies and rows go with their table. A foreign key
-                // added later does not: it is what keeps the other table of a cycle from
-                // being dropped first.
-                let goes_with_its_table = !matches!(o, Object::LaterFk(..))
-                    && o.owner().is_some_and(|t| removed_tables.contains(t));
-                if !goes_with_its_table {
+                if !goes_with_its_table[i] {
                     changes.push(Change::Drop(o));
                 }
             }
@@ -204,6 +191,52 @@ pub fn changes<'a>(
         }
     }
     Ok(changes)
+}
+
+/// Which dropped objects need no statement of their own because `DROP TABLE` takes them
+/// with it: the indexes, triggers, policies and rows of a dropped table, unless something
+/// else they depend on is dropped before the table. PostgreSQL refuses to drop a function
+/// a policy or trigger still uses, so such a policy or trigger is dropped explicitly, in
+/// the reverse creation order like everything else. A foreign key added later is always
+/// dropped explicitly: it is what keeps the other table of a cycle from being dropped.
+fn implicit_drops(g: &Graph<'_>, order: &[usize], fate: &[Fate]) -> Vec<bool> {
+    let dropped = |i: usize| matches!(fate[i], Fate::Removed | Fate::Rebuild);
+    let mut position = vec![0; order.len()];
+    for (p, &i) in order.iter().rev().enumerate() {
+        position[i] = p;
+    }
+    let removed_tables: HashMap<&crate::model::names::QName, usize> = g
+        .objects
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| match o {
+            Object::Table(t) if fate[i] == Fate::Removed => Some((&t.name, i)),
+            _ => None,
+        })
+        .collect();
+    let mut implicit = vec![false; order.len()];
+    // Where each object is actually dropped: its own statement, or its table's.
+    let mut when: Vec<usize> = position.clone();
+    // Creation order, so an object's dependencies are decided before the object.
+    for &i in order {
+        let o = g.objects[i];
+        if !dropped(i) || matches!(o, Object::LaterFk(..)) {
+            continue;
+        }
+        let Some(&table) = o.owner().and_then(|t| removed_tables.get(t)) else {
+            continue;
+        };
+        let outlives_the_table = g
+            .graph
+            .neighbors_directed(NodeIndex::new(i), Direction::Outgoing)
+            .map(NodeIndex::index)
+            .all(|d| d == table || !dropped(d) || when[d] > position[table]);
+        if outlives_the_table {
+            implicit[i] = true;
+            when[i] = position[table];
+        }
+    }
+    implicit
 }
 
 /// Two versions of a function that `CREATE OR REPLACE` can turn one into the other.
