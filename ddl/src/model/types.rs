@@ -160,7 +160,7 @@ impl ColumnType {
     /// by PostgreSQL's rule: the key's btree operator family has an equality operator
     /// between the two types (integers with integers, dates with timestamps, `text` with
     /// `varchar` and `char`, `inet` with `cidr`), or this type casts implicitly to the
-    /// key's (`integer` to `numeric`, `citext` to `text`). Length modifiers do not matter.
+    /// key's (`integer` to `numeric`, `citext` to `text`, `time` to `interval`). Length modifiers do not matter.
     pub fn fk_compatible(&self, key: &ColumnType) -> bool {
         use ColumnType::*;
         fn family(t: &ColumnType) -> Option<u8> {
@@ -178,6 +178,7 @@ impl ColumnType {
             (SmallInt | Integer | BigInt, Numeric(_) | Real | Double)
                 | (Numeric(_), Real | Double)
                 | (Citext, Text | Varchar(_))
+                | (Time, Interval)
         );
         self.without_modifiers() == key.without_modifiers()
             || family(self).is_some_and(|f| family(key) == Some(f))

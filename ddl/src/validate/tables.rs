@@ -261,7 +261,7 @@ fn foreign_key(t: &Table, fk: &ForeignKey, cx: &mut Ctx<'_>) {
                 t.name.to_string(),
                 fk.origin,
                 format!(
-                    "{what}: {}.{a} is {} but {}.{b} is {}",
+                    "{what}: {}.{a} is {} but {}.{b} is {}, and PostgreSQL has no equality operator of the key for them",
                     t.name,
                     ca.ty.catalog_name(),
                     fk.ref_table,
@@ -418,8 +418,14 @@ fn triggers(t: &Table, tn: &str, cx: &mut Ctx<'_>) {
                         tr.function
                     ),
                     format!(
-                        "declare Function::trigger({}, ...), or fix the handle",
-                        tr.function
+                        "declare Function::trigger({}, ...), or fix the handle; for a function \
+                         PostgreSQL or an extension provides, use FunctionRef::builtin(\"{}\", \"{}\") \
+                         or FunctionRef::of_extension(\"<extension>\", \"{}\", \"{}\")",
+                        tr.function,
+                        tr.function.schema,
+                        tr.function.name,
+                        tr.function.schema,
+                        tr.function.name
                     ),
                 ),
                 Some(f) if !f.returns.eq_ignore_ascii_case("trigger") => cx.push(
