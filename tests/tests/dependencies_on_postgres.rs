@@ -184,6 +184,8 @@ fn every_dependency_pattern_applies_and_rolls_back_in_one_transaction() {
     let m = first_migration(&decl);
     let db = pgharness::database("dep_tx");
     apply_ok(&db, &m.up);
+    let diffs = tests::catalog::differences(&db, &decl);
+    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
     assert_bodies_round_trip(&db, &decl);
     // The built-in trigger function works: the search column is filled.
     db.exec("INSERT INTO dep.docs (title) VALUES ('hello world')");
