@@ -127,13 +127,7 @@ fn declaration(policies: bool) -> Database {
                 .column(col("id", BIGINT).identity().primary_key())
                 .column(col("owner_id", BIGINT).references(USERS, "id"))
                 .column(col("title", TEXT).not_null().check("length(dep.clean(title)) > 0"))
-                .column(col(
-                    "search",
-                    ColumnType::Custom {
-                        name: "tsvector".into(),
-                        extension: None,
-                    },
-                ))
+                .column(col("search", builtin_type("tsvector")))
                 .column(col("blob", custom("lo", "lo")))
                 .trigger(
                     Trigger::before("docs_search", TSVECTOR_UPDATE)

@@ -86,6 +86,14 @@ pub fn enum_type(t: TypeRef) -> ColumnType {
     ColumnType::Enum(t.qname())
 }
 
+/// A PostgreSQL type without a constant of its own (`builtin_type("tsvector")`).
+pub fn builtin_type(name: &str) -> ColumnType {
+    ColumnType::Custom {
+        name: name.to_owned(),
+        extension: None,
+    }
+}
+
 /// A type provided by an extension (`custom("ltree", "ltree")`).
 pub fn custom(name: &str, extension: &str) -> ColumnType {
     ColumnType::Custom {
