@@ -255,3 +255,59 @@ fn a_down_file_drops_policies_before_the_function_they_call() {
         m.down
     );
 }
+
+/// `dep.codes` with a column whose default is `default`, and `dep.next_code()` when
+/// `with_function`.
+fn coded(default: Option<&str>, with_function: bool) -> Database {
+    const NEXT_CODE: FunctionRef = FunctionRef::new("dep", "next_code");
+    let mut column = col("label", TEXT);
+    if let Some(d) = default {
+        column = column.default(d);
+    }
+    let db = Database::new().schema(Schema::new("dep")).table(
+        Table::new(CODES)
+            .column(col("code", TEXT).primary_key())
+            .column(column),
+    );
+    if with_function {
+        db.function(Function::new(NEXT_CODE, "text", "SELECT 'c'").language("sql"))
+    } else {
+        db
+    }
+}
+
+fn existing_after(m: &ddl::migration::Generated) -> Existing {
+    Existing {
+        files: vec![(m.up_file(), m.up.clone()), (m.down_file(), m.down.clone())],
+        snapshot: Some(m.snapshot.clone()),
+        sum: Some(m.sum.clone()),
+    }
+}
+
+#[test]
+fn a_default_calling_a_function_that_goes_away_is_dropped_before_the_function() {
+    // v1: no default; v2: a default calling a new function; v3: another default, the
+    // function gone. Every step up and down applies statement by statement.
+    let v1 = first_migration(&coded(None, false));
+    let v2 = migration_from(&existing_after(&v1), &coded(Some("dep.next_code()"), true));
+    let mut files = existing_after(&v1);
+    files.files.extend(existing_after(&v2).files);
+    files.snapshot = Some(v2.snapshot.clone());
+    files.sum = Some(v2.sum.clone());
+    let v3 = migration_from(&files, &coded(Some("'x'"), false));
+    let db = pgharness::database("dep_default");
+    apply_each_ok(&db, &v1.up);
+    apply_each_ok(&db, &v2.up);
+    apply_each_ok(&db, &v3.up);
+    assert_eq!(
+        db.exec("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef"),
+        "'x'::text"
+    );
+    apply_each_ok(&db, &v3.down);
+    apply_each_ok(&db, &v2.down);
+    assert_eq!(db.exec("SELECT count(*) FROM pg_attrdef"), "0");
+    // The down file of v2 drops the default once, before the function.
+    assert_eq!(v2.down.matches("DROP DEFAULT").count(), 1, "{}", v2.down);
+    apply_each_ok(&db, &v1.down);
+    assert_eq!(leftovers(&db), Vec::<String>::new());
+}

@@ -6,6 +6,7 @@
 
 use super::graph::{Cycle, Graph};
 use super::object::{Key, Object};
+use crate::model::column::Column;
 use crate::model::database::Database;
 use crate::model::expr::Literal;
 use crate::model::objects::{EnumType, Function};
@@ -24,6 +25,13 @@ pub enum Change<'a> {
     AlterTablePre {
         old: &'a Table,
         new: &'a Table,
+    },
+    /// A column default that goes away, or that calls a function dropped in this plan:
+    /// dropped with the other drops, since PostgreSQL refuses to drop a function a
+    /// default still calls.
+    DropDefault {
+        table: &'a Table,
+        column: &'a Column,
     },
     /// Add and change columns, constraints, RLS and comments (in creation order).
     AlterTablePost {
@@ -155,6 +163,9 @@ pub fn changes<'a>(
                 match (o, n) {
                     (Object::Table(a), Object::Table(b)) => {
                         changes.push(Change::AlterTablePre { old: a, new: b });
+                        for column in early_default_drops(g_old, &fate, a, b) {
+                            changes.push(Change::DropDefault { table: a, column });
+                        }
                     }
                     (Object::Rows(a), Object::Rows(b)) => {
                         changes.push(Change::RowsPre { old: a, new: b });
@@ -239,6 +250,65 @@ fn implicit_drops(g: &Graph<'_>, order: &[usize], fate: &[Fate]) -> Vec<bool> {
     implicit
 }
 
+/// The columns of an altered table whose default is dropped in the drop phase: those whose
+/// default goes away, and those whose old default calls a function dropped in this plan
+/// (the new default is then set in creation order, after the function is back or gone).
+fn early_default_drops<'a>(
+    g: &Graph<'_>,
+    fate: &[Fate],
+    old: &'a Table,
+    new: &Table,
+) -> Vec<&'a Column> {
+    let dropped_functions: Vec<&crate::model::names::QName> = g
+        .objects
+        .iter()
+        .zip(fate)
+        .filter_map(|(o, f)| match (o, f) {
+            (Object::Function(func), Fate::Removed | Fate::Rebuild) => Some(&func.name),
+            _ => None,
+        })
+        .collect();
+    let calls_a_dropped_function = |e: &crate::model::expr::SqlExpr| {
+        crate::sql::scan::calls(e.as_str()).iter().any(|c| {
+            let schema = c.schema.as_deref().unwrap_or("public");
+            dropped_functions
+                .iter()
+                .any(|q| q.schema == schema && q.name == c.name)
+        })
+    };
+    old.columns
+        .iter()
+        .filter(|c| {
+            let Some(n) = new.find_column(&c.name) else {
+                return false;
+            };
+            match (&c.default, &n.default) {
+                _ if rebuilt(c, n) => false,
+                (Some(_), None) => true,
+                (Some(a), Some(b)) => a != b && calls_a_dropped_function(a),
+                (None, _) => false,
+            }
+        })
+        .collect()
+}
+
+/// PostgreSQL 15 cannot change a generation expression: such a column is dropped and added.
+fn rebuilt(old: &Column, new: &Column) -> bool {
+    new.generated != old.generated && new.generated.is_some()
+}
+
+fn drop_default(table: &Table, column: &Column) -> Stmt {
+    Stmt::new(
+        "column",
+        format!("{}.{}", table.name, column.name),
+        format!(
+            "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT;",
+            crate::sql::ident::qname(&table.name),
+            crate::sql::ident::ident(&column.name)
+        ),
+    )
+}
+
 /// Two versions of a function that `CREATE OR REPLACE` can turn one into the other.
 fn replaceable(a: &Function, b: &Function) -> bool {
     a.signature() == b.signature() && a.returns == b.returns && a.args == b.args
@@ -314,7 +384,25 @@ impl Change<'_> {
             Change::Create(o) => create(o),
             Change::Drop(o) => drop(o),
             Change::AlterTablePre { old, new } => render::alter_table_pre(old, new),
-            Change::AlterTablePost { old, new } => render::alter_table_post(old, new),
+            Change::DropDefault { table, column } => vec![drop_default(table, column)],
+            Change::AlterTablePost { old, new } => {
+                // A default that goes away was dropped in the drop phase already.
+                let early: Vec<String> = old
+                    .columns
+                    .iter()
+                    .filter(|c| {
+                        c.default.is_some()
+                            && new
+                                .find_column(&c.name)
+                                .is_some_and(|n| n.default.is_none() && !rebuilt(c, n))
+                    })
+                    .map(|c| drop_default(old, c).sql)
+                    .collect();
+                render::alter_table_post(old, new)
+                    .into_iter()
+                    .filter(|s| !early.contains(&s.sql))
+                    .collect()
+            }
             Change::ReplaceFunction { old, new } => {
                 let mut out = Vec::new();
                 if old.body != new.body
@@ -359,6 +447,8 @@ impl Change<'_> {
             Change::AlterTablePre { new, .. } | Change::AlterTablePost { new, .. } => {
                 format!("~ table {}", new.name)
             }
+            // Part of altering the table: one summary line, so the migration's name is too.
+            Change::DropDefault { table, .. } => format!("~ table {}", table.name),
             Change::ReplaceFunction { new, .. } => format!("~ function {}", new.name),
             Change::ExtendEnum { new, .. } => format!("~ type {}", new.name),
             Change::Comment { new, .. } => {
