@@ -253,3 +253,25 @@ fn a_function_body_is_written_byte_for_byte() {
         assert_eq!(rest, format!("{body}{tag};"), "{sql}");
     }
 }
+
+#[test]
+fn a_function_depending_on_an_extension_function_comes_after_the_extension() {
+    const GEN: FunctionRef = FunctionRef::of_extension("pgcrypto", "public", "gen_random_bytes");
+    let db = app()
+        .extension(Extension::new("pgcrypto").in_schema("app"))
+        .function(
+            Function::new(F, "bytea", "BEGIN RETURN gen_random_bytes(4); END")
+                .depends_on_function(GEN),
+        );
+    let stmts = plan(&db);
+    assert!(pos(&stmts, "extension", "pgcrypto") < pos(&stmts, "function", "app.f"));
+    let without = app().function(
+        Function::new(F, "bytea", "BEGIN RETURN gen_random_bytes(4); END").depends_on_function(GEN),
+    );
+    let err = ddl::validate::validate(&without).expect_err("the extension is missing");
+    assert_eq!(
+        err.codes(),
+        vec![ddl::validate::Code::MissingExtension],
+        "{err}"
+    );
+}

@@ -1,6 +1,6 @@
 //! Database-level objects: extensions, schemas, enum types, functions.
 
-use super::names::{FunctionRef, Origin, QName, TableRef, TypeRef};
+use super::names::{FunctionRef, Origin, Provider, QName, TableRef, TypeRef};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +126,8 @@ pub struct FunctionArg {
 pub enum FunctionDep {
     Table(QName),
     Function(QName),
+    /// A function of this extension (`.depends_on_function(FunctionRef::of_extension(..))`).
+    Extension(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,9 +225,17 @@ impl Function {
         self
     }
 
+    /// A function the body calls that the planner cannot see (see docs/dsl.md). For a
+    /// `FunctionRef::of_extension` handle the extension comes first; a
+    /// `FunctionRef::builtin` one always exists.
     pub fn depends_on_function(mut self, function: FunctionRef) -> Self {
-        self.depends_on
-            .push(FunctionDep::Function(function.qname()));
+        match function.provider {
+            Provider::Declared => self
+                .depends_on
+                .push(FunctionDep::Function(function.qname())),
+            Provider::Builtin => {}
+            Provider::Extension(e) => self.depends_on.push(FunctionDep::Extension(e.to_owned())),
+        }
         self
     }
 

@@ -140,6 +140,11 @@ pub(super) fn collect_edges(
                     FunctionDep::Function(g) => {
                         need(function(g), reason!("function {me} calls {g}"), false)
                     }
+                    FunctionDep::Extension(e) => need(
+                        extension(e),
+                        reason!("function {me} calls a function of extension {e}"),
+                        false,
+                    ),
                 }
             }
             let mut names: Vec<(&str, NameRef)> = Vec::new();

@@ -229,6 +229,19 @@ fn database_objects(db: &Database, cx: &mut Ctx<'_>) {
                     format!("declare the table {t}, or remove the dependency"),
                 );
             }
+            if let crate::model::objects::FunctionDep::Extension(e) = d
+                && !cx.extensions.contains(e.as_str())
+            {
+                cx.push(
+                    Code::MissingExtension,
+                    n.clone(),
+                    f.origin,
+                    format!(
+                        "the function depends on a function of extension {e}, which is not declared"
+                    ),
+                    format!("declare Extension::new(\"{e}\")"),
+                );
+            }
             if let crate::model::objects::FunctionDep::Function(g) = d
                 && !cx.functions.contains_key(g)
             {
