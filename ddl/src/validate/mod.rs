@@ -1,7 +1,6 @@
 //! Validation of a declaration: every problem at once, before anything is written.
 
 mod diagnostic;
-mod functions;
 mod tables;
 
 pub use diagnostic::{Code, Diagnostic, Diagnostics};
@@ -13,6 +12,8 @@ use crate::model::objects::Function;
 use crate::model::table::Table;
 use crate::sql::scan;
 use std::collections::{HashMap, HashSet};
+
+mod functions;
 
 /// PostgreSQL truncates longer identifiers (NAMEDATALEN - 1).
 pub const MAX_IDENTIFIER_BYTES: usize = 63;
