@@ -9,12 +9,13 @@ use super::object::{Key, Object};
 use crate::model::column::Column;
 use crate::model::database::Database;
 use crate::model::expr::Literal;
+use crate::model::names::QName;
 use crate::model::objects::{EnumType, Function};
 use crate::model::table::Table;
 use crate::sql::render::{self, Stmt};
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One step of a migration.
 #[derive(Clone, Copy, Debug)]
@@ -148,6 +149,15 @@ pub fn changes<'a>(
     propagate_rebuilds(g_old, &mut fate)?;
 
     let goes_with_its_table = implicit_drops(g_old, order_old, &fate);
+    let dropped_functions: HashSet<&QName> = g_old
+        .objects
+        .iter()
+        .zip(&fate)
+        .filter_map(|(o, f)| match (o, f) {
+            (Object::Function(func), Fate::Removed | Fate::Rebuild) => Some(&func.name),
+            _ => None,
+        })
+        .collect();
 
     let mut changes = Vec::new();
     for &i in order_old.iter().rev() {
@@ -163,7 +173,7 @@ pub fn changes<'a>(
                 match (o, n) {
                     (Object::Table(a), Object::Table(b)) => {
                         changes.push(Change::AlterTablePre { old: a, new: b });
-                        for column in early_default_drops(g_old, &fate, a, b) {
+                        for column in early_default_drops(&dropped_functions, a, b) {
                             changes.push(Change::DropDefault { table: a, column });
                         }
                     }
@@ -216,7 +226,7 @@ fn implicit_drops(g: &Graph<'_>, order: &[usize], fate: &[Fate]) -> Vec<bool> {
     for (p, &i) in order.iter().rev().enumerate() {
         position[i] = p;
     }
-    let removed_tables: HashMap<&crate::model::names::QName, usize> = g
+    let removed_tables: HashMap<&QName, usize> = g
         .objects
         .iter()
         .enumerate()
@@ -254,26 +264,14 @@ fn implicit_drops(g: &Graph<'_>, order: &[usize], fate: &[Fate]) -> Vec<bool> {
 /// default goes away, and those whose old default calls a function dropped in this plan
 /// (the new default is then set in creation order, after the function is back or gone).
 fn early_default_drops<'a>(
-    g: &Graph<'_>,
-    fate: &[Fate],
+    dropped_functions: &HashSet<&QName>,
     old: &'a Table,
     new: &Table,
 ) -> Vec<&'a Column> {
-    let dropped_functions: Vec<&crate::model::names::QName> = g
-        .objects
-        .iter()
-        .zip(fate)
-        .filter_map(|(o, f)| match (o, f) {
-            (Object::Function(func), Fate::Removed | Fate::Rebuild) => Some(&func.name),
-            _ => None,
-        })
-        .collect();
     let calls_a_dropped_function = |e: &crate::model::expr::SqlExpr| {
         crate::sql::scan::calls(e.as_str()).iter().any(|c| {
             let schema = c.schema.as_deref().unwrap_or("public");
-            dropped_functions
-                .iter()
-                .any(|q| q.schema == schema && q.name == c.name)
+            dropped_functions.contains(&QName::new(schema, c.name.as_str()))
         })
     };
     old.columns
