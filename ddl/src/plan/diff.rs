@@ -27,12 +27,14 @@ pub enum Change<'a> {
         old: &'a Table,
         new: &'a Table,
     },
-    /// A column default that goes away, or that calls a function dropped in this plan:
-    /// dropped with the other drops, since PostgreSQL refuses to drop a function a
-    /// default still calls.
-    DropDefault {
+    /// A column default or generation expression that goes away, or a default that calls
+    /// a function dropped in this plan: dropped with the other drops, since PostgreSQL
+    /// refuses to drop a function a default or generated column still calls.
+    DropColumnExpressions {
         table: &'a Table,
         column: &'a Column,
+        default: bool,
+        expression: bool,
     },
     /// Add and change columns, constraints, RLS and comments (in creation order).
     AlterTablePost {
@@ -173,8 +175,21 @@ pub fn changes<'a>(
                 match (o, n) {
                     (Object::Table(a), Object::Table(b)) => {
                         changes.push(Change::AlterTablePre { old: a, new: b });
-                        for column in early_default_drops(&dropped_functions, a, b) {
-                            changes.push(Change::DropDefault { table: a, column });
+                        for (column, n) in a
+                            .columns
+                            .iter()
+                            .filter_map(|c| b.find_column(&c.name).map(|n| (c, n)))
+                        {
+                            let (default, expression) =
+                                early_expression_drops(&dropped_functions, column, n);
+                            if default || expression {
+                                changes.push(Change::DropColumnExpressions {
+                                    table: a,
+                                    column,
+                                    default,
+                                    expression,
+                                });
+                            }
                         }
                     }
                     (Object::Rows(a), Object::Rows(b)) => {
@@ -260,34 +275,34 @@ fn implicit_drops(g: &Graph<'_>, order: &[usize], fate: &[Fate]) -> Vec<bool> {
     implicit
 }
 
-/// The columns of an altered table whose default is dropped in the drop phase: those whose
-/// default goes away, and those whose old default calls a function dropped in this plan
-/// (the new default is then set in creation order, after the function is back or gone).
-fn early_default_drops<'a>(
+/// Whether the drop phase drops a column's default and its generation expression: when
+/// they go away (nothing depends on them, and a function they call may be dropped next),
+/// and a default that calls a function dropped in this plan even when it changes (the new
+/// one is set in creation order).
+fn early_expression_drops(
     dropped_functions: &HashSet<&QName>,
-    old: &'a Table,
-    new: &Table,
-) -> Vec<&'a Column> {
+    old: &Column,
+    new: &Column,
+) -> (bool, bool) {
+    if rebuilt(old, new) {
+        return (false, false);
+    }
     let calls_a_dropped_function = |e: &crate::model::expr::SqlExpr| {
         crate::sql::scan::calls(e.as_str()).iter().any(|c| {
             let schema = c.schema.as_deref().unwrap_or("public");
             dropped_functions.contains(&QName::new(schema, c.name.as_str()))
         })
     };
-    old.columns
-        .iter()
-        .filter(|c| {
-            let Some(n) = new.find_column(&c.name) else {
-                return false;
-            };
-            match (&c.default, &n.default) {
-                _ if rebuilt(c, n) => false,
-                (Some(_), None) => true,
-                (Some(a), Some(b)) => a != b && calls_a_dropped_function(a),
-                (None, _) => false,
-            }
-        })
-        .collect()
+    let default = match (&old.default, &new.default) {
+        (Some(_), None) => true,
+        (Some(a), Some(b)) => a != b && calls_a_dropped_function(a),
+        (None, _) => false,
+    };
+    (default, goes_away(&old.generated, &new.generated))
+}
+
+fn goes_away<T>(old: &Option<T>, new: &Option<T>) -> bool {
+    old.is_some() && new.is_none()
 }
 
 /// PostgreSQL 15 cannot change a generation expression: such a column is dropped and added.
@@ -295,12 +310,13 @@ fn rebuilt(old: &Column, new: &Column) -> bool {
     new.generated != old.generated && new.generated.is_some()
 }
 
-fn drop_default(table: &Table, column: &Column) -> Stmt {
+/// `ALTER TABLE t ALTER COLUMN c DROP DEFAULT;` (`what` = `DEFAULT`, `EXPRESSION`).
+fn drop_column_part(table: &Table, column: &Column, what: &str) -> Stmt {
     Stmt::new(
         "column",
         format!("{}.{}", table.name, column.name),
         format!(
-            "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT;",
+            "ALTER TABLE {} ALTER COLUMN {} DROP {what};",
             crate::sql::ident::qname(&table.name),
             crate::sql::ident::ident(&column.name)
         ),
@@ -382,20 +398,38 @@ impl Change<'_> {
             Change::Create(o) => create(o),
             Change::Drop(o) => drop(o),
             Change::AlterTablePre { old, new } => render::alter_table_pre(old, new),
-            Change::DropDefault { table, column } => vec![drop_default(table, column)],
+            Change::DropColumnExpressions {
+                table,
+                column,
+                default,
+                expression,
+            } => {
+                let mut out = Vec::new();
+                if expression {
+                    out.push(drop_column_part(table, column, "EXPRESSION"));
+                }
+                if default {
+                    out.push(drop_column_part(table, column, "DEFAULT"));
+                }
+                out
+            }
             Change::AlterTablePost { old, new } => {
-                // A default that goes away was dropped in the drop phase already.
-                let early: Vec<String> = old
-                    .columns
-                    .iter()
-                    .filter(|c| {
-                        c.default.is_some()
-                            && new
-                                .find_column(&c.name)
-                                .is_some_and(|n| n.default.is_none() && !rebuilt(c, n))
-                    })
-                    .map(|c| drop_default(old, c).sql)
-                    .collect();
+                // What goes away of a column was dropped in the drop phase already.
+                let mut early = Vec::new();
+                for c in &old.columns {
+                    let Some(n) = new.find_column(&c.name) else {
+                        continue;
+                    };
+                    if rebuilt(c, n) {
+                        continue;
+                    }
+                    if goes_away(&c.default, &n.default) {
+                        early.push(drop_column_part(old, c, "DEFAULT").sql);
+                    }
+                    if goes_away(&c.generated, &n.generated) {
+                        early.push(drop_column_part(old, c, "EXPRESSION").sql);
+                    }
+                }
                 render::alter_table_post(old, new)
                     .into_iter()
                     .filter(|s| !early.contains(&s.sql))
@@ -446,7 +480,7 @@ impl Change<'_> {
                 format!("~ table {}", new.name)
             }
             // Part of altering the table: one summary line, so the migration's name is too.
-            Change::DropDefault { table, .. } => format!("~ table {}", table.name),
+            Change::DropColumnExpressions { table, .. } => format!("~ table {}", table.name),
             Change::ReplaceFunction { new, .. } => format!("~ function {}", new.name),
             Change::ExtendEnum { new, .. } => format!("~ type {}", new.name),
             Change::Comment { new, .. } => {
