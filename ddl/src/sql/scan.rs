@@ -259,7 +259,12 @@ pub fn plpgsql_declared_type_names(body: &str) -> Vec<NameRef> {
             .position(|w| w.is_word("begin"))
             .map_or(t.len(), |p| i + 1 + p);
         for decl in t[i + 1..end].split(|tok| *tok == Token::Sym(b';')) {
-            // `name [CONSTANT] type [COLLATE c] [NOT NULL] [{DEFAULT | := | =} expr]`
+            // `name [CONSTANT] type [COLLATE c] [NOT NULL] [{DEFAULT | := | =} expr]`; a
+            // section may repeat the keyword (`DECLARE a int; DECLARE b int;`).
+            let decl = match decl.first() {
+                Some(w) if w.is_word("declare") => &decl[1..],
+                _ => decl,
+            };
             let Some(rest) = decl.get(1..) else { continue };
             if rest
                 .iter()
@@ -408,7 +413,8 @@ mod tests {
         let body = "<<outer>> DECLARE v app.users; r app.users%rowtype; \
                     x app.users.id%type := app.next_id(); c CONSTANT int := core.f.g; \
                     k CURSOR FOR SELECT * FROM app.other; m core.mood NOT NULL DEFAULT 'a'; \
-                    BEGIN PERFORM app.ignored.x; DECLARE y public.items; BEGIN NULL; END; END";
+                    DECLARE z app.again; BEGIN PERFORM app.ignored.x; DECLARE y public.items; \
+                    BEGIN NULL; END; END";
         assert_eq!(
             names(plpgsql_declared_type_names(body)),
             [
@@ -417,6 +423,7 @@ mod tests {
                 "app.users",
                 "int",
                 "core.mood",
+                "app.again",
                 "public.items"
             ]
         );
