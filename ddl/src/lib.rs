@@ -19,7 +19,9 @@ pub mod prelude {
     pub use crate::model::database::Database;
     pub use crate::model::expr::{Literal, SqlExpr};
     pub use crate::model::index::{Index, IndexMethod, NullsOrder, SortOrder};
-    pub use crate::model::names::{FunctionRef, QName, TableRef, TypeRef};
+    pub use crate::model::names::{
+        FunctionRef, FunctionSource, Provider, QName, TableRef, TypeRef,
+    };
     pub use crate::model::objects::{EnumType, Extension, Function, Schema, Volatility};
     pub use crate::model::policy::{Policy, PolicyCommand};
     pub use crate::model::table::{Table, lit};

@@ -997,6 +997,158 @@ fn problems_of_several_tables_are_all_reported() {
     );
 }
 
+// ---- issue 7: names, FK types, functions PostgreSQL or an extension provides ----------
+
+#[test]
+fn function_argument_with_an_empty_name_is_reported() {
+    let from = line!();
+    let db = app().function(
+        Function::new(NEXT_CODE, "text", "SELECT 'x'")
+            .language("sql")
+            .arg("", "text"),
+    );
+    let to = line!();
+    let d = the_one(&db, Code::IdentifierEmpty);
+    assert_says(
+        &d,
+        "app.next_code()",
+        &["argument", "empty name"],
+        from..=to,
+    );
+}
+
+#[test]
+fn enum_with_an_empty_value_is_reported() {
+    let from = line!();
+    let db = app().enum_type(EnumType::new(MOOD, ["calm", ""]));
+    let to = line!();
+    let d = the_one(&db, Code::IdentifierEmpty);
+    assert_says(&d, "app.mood", &["empty value"], from..=to);
+}
+
+#[test]
+fn policy_role_with_an_empty_name_is_reported() {
+    let from = line!();
+    let db = app().table(
+        Table::new(T)
+            .column(col("a", INT))
+            .enable_rls()
+            .policy(Policy::new("p_all").to([""])),
+    );
+    let to = line!();
+    let d = the_one(&db, Code::IdentifierEmpty);
+    assert_says(&d, "app.t.p_all", &["role", "empty name"], from..=to);
+}
+
+#[test]
+fn table_with_an_empty_schema_name_is_reported_as_empty_not_unknown() {
+    let from = line!();
+    let db = app().table(Table::new(TableRef::new("", "t")).column(col("a", INT)));
+    let to = line!();
+    let d = the_one(&db, Code::IdentifierEmpty);
+    assert_says(&d, ".t", &["schema of the table", "empty name"], from..=to);
+}
+
+#[test]
+fn fk_from_varchar_to_a_text_key_is_accepted() {
+    let db = app()
+        .table(Table::new(U).column(col("code", TEXT).primary_key()))
+        .table(Table::new(T).column(col("code", varchar(255)).references(U, "code")));
+    assert_eq!(validate(&db), Ok(()));
+}
+
+#[test]
+fn fk_from_integer_to_a_bigint_key_is_accepted() {
+    let db = app()
+        .table(target())
+        .table(Table::new(T).column(col("u_id", INT).references(U, "id")));
+    assert_eq!(validate(&db), Ok(()));
+}
+
+#[test]
+fn fk_from_numeric_to_an_integer_key_is_reported() {
+    let from = line!();
+    let db = app()
+        .table(target())
+        .table(Table::new(T).column(col("u_id", NUMERIC).references(U, "id")));
+    let to = line!();
+    let d = the_one(&db, Code::FkTypeMismatch);
+    assert_says(
+        &d,
+        "app.t",
+        &["numeric", "bigint", "no equality operator"],
+        from..=to,
+    );
+}
+
+#[test]
+fn trigger_on_an_undeclared_function_suggests_the_builtin_and_extension_handles() {
+    let db = app().table(
+        Table::new(T)
+            .column(col("a", INT))
+            .trigger(Trigger::before("t_touch", TOUCH).on_insert()),
+    );
+    let d = the_one(&db, Code::UnknownFunction);
+    assert!(
+        d.help.contains("FunctionRef::builtin(\"app\", \"touch\")"),
+        "{d}"
+    );
+    assert!(d.help.contains("FunctionRef::of_extension("), "{d}");
+}
+
+#[test]
+fn trigger_on_a_builtin_function_is_accepted() {
+    const TSV: FunctionRef = FunctionRef::builtin("pg_catalog", "tsvector_update_trigger");
+    let db = app().table(
+        Table::new(T).column(col("title", TEXT)).trigger(
+            Trigger::before("t_search", TSV)
+                .on_insert()
+                .arg("search")
+                .arg("pg_catalog.english")
+                .arg("title"),
+        ),
+    );
+    assert_eq!(validate(&db), Ok(()));
+}
+
+#[test]
+fn trigger_on_a_function_of_an_undeclared_extension_is_reported() {
+    const LO_MANAGE: FunctionRef = FunctionRef::of_extension("lo", "public", "lo_manage");
+    let from = line!();
+    let db = app().table(
+        Table::new(T)
+            .column(col("blob", custom("lo", "lo")))
+            .trigger(Trigger::before("t_blob", LO_MANAGE).on_delete().arg("blob")),
+    );
+    let to = line!();
+    let all = all_problems(&db);
+    let d = all
+        .iter()
+        .find(|d| d.object == "app.t.t_blob")
+        .unwrap_or_else(|| panic!("no trigger diagnostic in {all:?}"));
+    assert_eq!(d.code, Code::MissingExtension);
+    assert_says(
+        d,
+        "app.t.t_blob",
+        &["public.lo_manage()", "extension lo"],
+        from..=to,
+    );
+    let with_extension = db.extension(Extension::new("lo"));
+    assert_eq!(validate(&with_extension), Ok(()));
+}
+
+#[test]
+fn default_calling_a_function_an_extension_provides_is_accepted() {
+    let db = app()
+        .extension(Extension::new("lo").provides(["lo_manage_check"]))
+        .table(Table::new(T).column(col("a", INT).default("public.lo_manage_check()")));
+    assert_eq!(validate(&db), Ok(()));
+    let without =
+        app().table(Table::new(T).column(col("a", INT).default("public.lo_manage_check()")));
+    let d = the_one(&without, Code::UnknownFunction);
+    assert!(d.help.contains(".provides([\"lo_manage_check\"])"), "{d}");
+}
+
 /// An exhaustive match: adding a code without adding it here is a compile error, so the
 /// test below notices a code missing from `Code::ALL`.
 fn ordinal(c: Code) -> usize {

@@ -47,6 +47,41 @@ pub fn apply(db: &TestDb, sql: &str) -> Result<(), String> {
     res
 }
 
+/// Applies SQL statement by statement in autocommit, stopping at the first error
+/// (`psql -v ON_ERROR_STOP=1 -f`, without `-1`): every statement before a failing one
+/// stays applied, so an ordering error cannot hide behind a rolled-back transaction.
+pub fn apply_each(db: &TestDb, sql: &str) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("schema-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let file = dir.join(format!("{}-each.sql", db.name));
+    std::fs::write(&file, sql).map_err(|e| e.to_string())?;
+    let out = std::process::Command::new(pgharness::server().program("psql"))
+        .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d"])
+        .arg(&db.url)
+        .arg("-f")
+        .arg(&file)
+        .output()
+        .map_err(|e| format!("cannot run psql: {e}"));
+    let _ = std::fs::remove_file(&file);
+    let out = out?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
+    }
+}
+
+/// [`apply_each`], panicking with PostgreSQL's message.
+#[track_caller]
+pub fn apply_each_ok(db: &TestDb, sql: &str) {
+    if let Err(e) = apply_each(db, sql) {
+        panic!(
+            "statement by statement, a migration failed on {}: {e}",
+            db.name
+        );
+    }
+}
+
 /// Applies SQL, panicking with PostgreSQL's message.
 #[track_caller]
 pub fn apply_ok(db: &TestDb, sql: &str) {

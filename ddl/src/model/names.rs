@@ -63,10 +63,97 @@ handle!(
     /// `pub const USERS: TableRef = TableRef::new("core", "users");`
     TableRef
 );
-handle!(
-    /// A function, named once as a constant (see [`TableRef`]).
-    FunctionRef
-);
+/// A function, named once as a constant (see [`TableRef`]): one this database declares
+/// (`FunctionRef::new`), one PostgreSQL itself provides (`FunctionRef::builtin`), or one
+/// an extension provides (`FunctionRef::of_extension`, which makes the extension a
+/// dependency of whatever uses the function).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FunctionRef {
+    pub schema: &'static str,
+    pub name: &'static str,
+    pub provider: Provider,
+}
+
+/// Who provides a function a declaration refers to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Provider {
+    /// Declared in this database with `Function::new` / `Function::trigger`.
+    #[default]
+    Declared,
+    /// Part of PostgreSQL (`pg_catalog.tsvector_update_trigger`).
+    Builtin,
+    /// Created by the named extension (`lo_manage` of `lo`).
+    Extension(&'static str),
+}
+
+impl FunctionRef {
+    /// A function declared in this database.
+    pub const fn new(schema: &'static str, name: &'static str) -> Self {
+        Self {
+            schema,
+            name,
+            provider: Provider::Declared,
+        }
+    }
+
+    /// A function PostgreSQL provides: `FunctionRef::builtin("pg_catalog", "tsvector_update_trigger")`.
+    pub const fn builtin(schema: &'static str, name: &'static str) -> Self {
+        Self {
+            schema,
+            name,
+            provider: Provider::Builtin,
+        }
+    }
+
+    /// A function an extension creates, in the schema the extension is installed in:
+    /// `FunctionRef::of_extension("lo", "public", "lo_manage")`.
+    pub const fn of_extension(
+        extension: &'static str,
+        schema: &'static str,
+        name: &'static str,
+    ) -> Self {
+        Self {
+            schema,
+            name,
+            provider: Provider::Extension(extension),
+        }
+    }
+
+    pub fn qname(&self) -> QName {
+        QName::new(self.schema, self.name)
+    }
+
+    /// Where the function comes from, as the model stores it.
+    pub fn source(&self) -> FunctionSource {
+        match self.provider {
+            Provider::Declared => FunctionSource::Declared,
+            Provider::Builtin => FunctionSource::Builtin,
+            Provider::Extension(e) => FunctionSource::Extension(e.to_owned()),
+        }
+    }
+}
+
+impl From<FunctionRef> for QName {
+    fn from(h: FunctionRef) -> QName {
+        h.qname()
+    }
+}
+
+impl fmt::Display for FunctionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.schema, self.name)
+    }
+}
+
+/// Where a function used by a trigger comes from, as stored in the model and snapshot.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FunctionSource {
+    #[default]
+    Declared,
+    Builtin,
+    Extension(String),
+}
 handle!(
     /// An enum type, named once as a constant (see [`TableRef`]).
     TypeRef

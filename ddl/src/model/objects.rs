@@ -1,6 +1,6 @@
 //! Database-level objects: extensions, schemas, enum types, functions.
 
-use super::names::{FunctionRef, Origin, QName, TableRef, TypeRef};
+use super::names::{FunctionRef, Origin, Provider, QName, TableRef, TypeRef};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -9,6 +9,10 @@ pub struct Extension {
     /// `WITH SCHEMA`; None installs it where PostgreSQL chooses (normally `public`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// Functions the extension creates that expressions call (`lo_manage`): such a call is
+    /// then known, and makes the extension a dependency of the object that makes it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provides: Vec<String>,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -19,8 +23,17 @@ impl Extension {
         Self {
             name: name.to_owned(),
             schema: None,
+            provides: Vec::new(),
             origin: Origin::here(),
         }
+    }
+
+    /// Names functions of the extension that defaults, checks, policies, index expressions
+    /// or `LANGUAGE sql` bodies call.
+    pub fn provides<'a>(mut self, functions: impl IntoIterator<Item = &'a str>) -> Self {
+        self.provides
+            .extend(functions.into_iter().map(str::to_owned));
+        self
     }
 
     pub fn in_schema(mut self, schema: &str) -> Self {
@@ -113,6 +126,8 @@ pub struct FunctionArg {
 pub enum FunctionDep {
     Table(QName),
     Function(QName),
+    /// A function of this extension (`.depends_on_function(FunctionRef::of_extension(..))`).
+    Extension(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,9 +225,17 @@ impl Function {
         self
     }
 
+    /// A function the body calls that the planner cannot see (see docs/dsl.md). For a
+    /// `FunctionRef::of_extension` handle the extension comes first; a
+    /// `FunctionRef::builtin` one always exists.
     pub fn depends_on_function(mut self, function: FunctionRef) -> Self {
-        self.depends_on
-            .push(FunctionDep::Function(function.qname()));
+        match function.provider {
+            Provider::Declared => self
+                .depends_on
+                .push(FunctionDep::Function(function.qname())),
+            Provider::Builtin => {}
+            Provider::Extension(e) => self.depends_on.push(FunctionDep::Extension(e.to_owned())),
+        }
         self
     }
 

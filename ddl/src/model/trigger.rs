@@ -1,7 +1,7 @@
 //! Triggers.
 
 use super::expr::SqlExpr;
-use super::names::{FunctionRef, Origin, QName};
+use super::names::{FunctionRef, FunctionSource, Origin, QName};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -36,6 +36,9 @@ pub struct Trigger {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<SqlExpr>,
     pub function: QName,
+    /// Who provides the function: declared here, PostgreSQL, or an extension.
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
+    pub function_source: FunctionSource,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     #[serde(skip)]
@@ -53,6 +56,7 @@ impl Trigger {
             for_each: ForEach::Row,
             when: None,
             function: function.qname(),
+            function_source: function.source(),
             args: Vec::new(),
             origin: Origin::here(),
         }

@@ -86,6 +86,14 @@ pub fn enum_type(t: TypeRef) -> ColumnType {
     ColumnType::Enum(t.qname())
 }
 
+/// A PostgreSQL type without a constant of its own (`builtin_type("tsvector")`).
+pub fn builtin_type(name: &str) -> ColumnType {
+    ColumnType::Custom {
+        name: name.to_owned(),
+        extension: None,
+    }
+}
+
 /// A type provided by an extension (`custom("ltree", "ltree")`).
 pub fn custom(name: &str, extension: &str) -> ColumnType {
     ColumnType::Custom {
@@ -156,13 +164,43 @@ impl ColumnType {
         )
     }
 
-    /// Two types a foreign key may join: equal up to a length modifier.
-    pub fn fk_compatible(&self, other: &ColumnType) -> bool {
-        match (self, other) {
-            (ColumnType::Varchar(_), ColumnType::Varchar(_))
-            | (ColumnType::Char(_), ColumnType::Char(_))
-            | (ColumnType::Numeric(_), ColumnType::Numeric(_)) => true,
-            (a, b) => a == b,
+    /// Whether a foreign-key column of this type may reference a key column of type `key`,
+    /// by PostgreSQL's rule: the key's btree operator family has an equality operator
+    /// between the two types (integers with integers, dates with timestamps, `text` with
+    /// `varchar` and `char`, `inet` with `cidr`), or this type casts implicitly to the
+    /// key's (`integer` to `numeric`, `citext` to `text`, `time` to `interval`). Length modifiers do not matter.
+    pub fn fk_compatible(&self, key: &ColumnType) -> bool {
+        use ColumnType::*;
+        fn family(t: &ColumnType) -> Option<u8> {
+            match t {
+                SmallInt | Integer | BigInt => Some(0),
+                Real | Double => Some(1),
+                Date | Timestamp | Timestamptz => Some(2),
+                Text | Varchar(_) | Char(_) => Some(3),
+                Inet | Cidr => Some(4),
+                _ => None,
+            }
+        }
+        let implicit_cast = matches!(
+            (self, key),
+            (SmallInt | Integer | BigInt, Numeric(_) | Real | Double)
+                | (Numeric(_), Real | Double)
+                | (Citext, Text | Varchar(_))
+                | (Time, Interval)
+        );
+        self.without_modifiers() == key.without_modifiers()
+            || family(self).is_some_and(|f| family(key) == Some(f))
+            || implicit_cast
+    }
+
+    /// The type with length, precision and scale left out (`varchar(10)` -> `varchar`).
+    fn without_modifiers(&self) -> ColumnType {
+        match self {
+            ColumnType::Varchar(_) => ColumnType::Varchar(None),
+            ColumnType::Char(_) => ColumnType::Char(None),
+            ColumnType::Numeric(_) => ColumnType::Numeric(None),
+            ColumnType::Array(inner) => ColumnType::Array(Box::new(inner.without_modifiers())),
+            other => other.clone(),
         }
     }
 }

@@ -6,8 +6,10 @@
 
 use super::graph::{Cycle, Graph};
 use super::object::{Key, Object};
+use crate::model::column::Column;
 use crate::model::database::Database;
 use crate::model::expr::Literal;
+use crate::model::names::QName;
 use crate::model::objects::{EnumType, Function};
 use crate::model::table::Table;
 use crate::sql::render::{self, Stmt};
@@ -24,6 +26,15 @@ pub enum Change<'a> {
     AlterTablePre {
         old: &'a Table,
         new: &'a Table,
+    },
+    /// A column default or generation expression that goes away, or a default that calls
+    /// a function dropped in this plan: dropped with the other drops, since PostgreSQL
+    /// refuses to drop a function a default or generated column still calls.
+    DropColumnExpressions {
+        table: &'a Table,
+        column: &'a Column,
+        default: bool,
+        expression: bool,
     },
     /// Add and change columns, constraints, RLS and comments (in creation order).
     AlterTablePost {
@@ -139,12 +150,13 @@ pub fn changes<'a>(
 
     propagate_rebuilds(g_old, &mut fate)?;
 
-    let removed_tables: HashSet<&crate::model::names::QName> = g_old
+    let goes_with_its_table = implicit_drops(g_old, order_old, &fate);
+    let dropped_functions: HashSet<&QName> = g_old
         .objects
         .iter()
         .zip(&fate)
         .filter_map(|(o, f)| match (o, f) {
-            (Object::Table(t), Fate::Removed) => Some(&t.name),
+            (Object::Function(func), Fate::Removed | Fate::Rebuild) => Some(&func.name),
             _ => None,
         })
         .collect();
@@ -154,12 +166,7 @@ pub fn changes<'a>(
         let o = g_old.objects[i];
         match fate[i] {
             Fate::Removed | Fate::Rebuild => {
-                // Indexes, triggers, policies and rows go with their table. A foreign key
-                // added later does not: it is what keeps the other table of a cycle from
-                // being dropped first.
-                let goes_with_its_table = !matches!(o, Object::LaterFk(..))
-                    && o.owner().is_some_and(|t| removed_tables.contains(t));
-                if !goes_with_its_table {
+                if !goes_with_its_table[i] {
                     changes.push(Change::Drop(o));
                 }
             }
@@ -168,6 +175,22 @@ pub fn changes<'a>(
                 match (o, n) {
                     (Object::Table(a), Object::Table(b)) => {
                         changes.push(Change::AlterTablePre { old: a, new: b });
+                        for (column, n) in a
+                            .columns
+                            .iter()
+                            .filter_map(|c| b.find_column(&c.name).map(|n| (c, n)))
+                        {
+                            let (default, expression) =
+                                early_expression_drops(&dropped_functions, column, n);
+                            if default || expression {
+                                changes.push(Change::DropColumnExpressions {
+                                    table: a,
+                                    column,
+                                    default,
+                                    expression,
+                                });
+                            }
+                        }
                     }
                     (Object::Rows(a), Object::Rows(b)) => {
                         changes.push(Change::RowsPre { old: a, new: b });
@@ -204,6 +227,100 @@ pub fn changes<'a>(
         }
     }
     Ok(changes)
+}
+
+/// Which dropped objects need no statement of their own because `DROP TABLE` takes them
+/// with it: the indexes, triggers, policies and rows of a dropped table, unless something
+/// else they depend on is dropped before the table. PostgreSQL refuses to drop a function
+/// a policy or trigger still uses, so such a policy or trigger is dropped explicitly, in
+/// the reverse creation order like everything else. A foreign key added later is always
+/// dropped explicitly: it is what keeps the other table of a cycle from being dropped.
+fn implicit_drops(g: &Graph<'_>, order: &[usize], fate: &[Fate]) -> Vec<bool> {
+    let dropped = |i: usize| matches!(fate[i], Fate::Removed | Fate::Rebuild);
+    let mut position = vec![0; order.len()];
+    for (p, &i) in order.iter().rev().enumerate() {
+        position[i] = p;
+    }
+    let removed_tables: HashMap<&QName, usize> = g
+        .objects
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| match o {
+            Object::Table(t) if fate[i] == Fate::Removed => Some((&t.name, i)),
+            _ => None,
+        })
+        .collect();
+    let mut implicit = vec![false; order.len()];
+    // Where each object is actually dropped: its own statement, or its table's.
+    let mut when: Vec<usize> = position.clone();
+    // Creation order, so an object's dependencies are decided before the object.
+    for &i in order {
+        let o = g.objects[i];
+        if !dropped(i) || matches!(o, Object::LaterFk(..)) {
+            continue;
+        }
+        let Some(&table) = o.owner().and_then(|t| removed_tables.get(t)) else {
+            continue;
+        };
+        let outlives_the_table = g
+            .graph
+            .neighbors_directed(NodeIndex::new(i), Direction::Outgoing)
+            .map(NodeIndex::index)
+            .all(|d| d == table || !dropped(d) || when[d] > position[table]);
+        if outlives_the_table {
+            implicit[i] = true;
+            when[i] = position[table];
+        }
+    }
+    implicit
+}
+
+/// Whether the drop phase drops a column's default and its generation expression: when
+/// they go away (nothing depends on them, and a function they call may be dropped next),
+/// and a default that calls a function dropped in this plan even when it changes (the new
+/// one is set in creation order).
+fn early_expression_drops(
+    dropped_functions: &HashSet<&QName>,
+    old: &Column,
+    new: &Column,
+) -> (bool, bool) {
+    if rebuilt(old, new) {
+        return (false, false);
+    }
+    let calls_a_dropped_function = |e: &crate::model::expr::SqlExpr| {
+        crate::sql::scan::calls(e.as_str()).iter().any(|c| {
+            let schema = c.schema.as_deref().unwrap_or("public");
+            dropped_functions.contains(&QName::new(schema, c.name.as_str()))
+        })
+    };
+    let default = match (&old.default, &new.default) {
+        (Some(_), None) => true,
+        (Some(a), Some(b)) => a != b && calls_a_dropped_function(a),
+        (None, _) => false,
+    };
+    (default, goes_away(&old.generated, &new.generated))
+}
+
+fn goes_away<T>(old: &Option<T>, new: &Option<T>) -> bool {
+    old.is_some() && new.is_none()
+}
+
+/// PostgreSQL 15 cannot change a generation expression: such a column is dropped and added.
+fn rebuilt(old: &Column, new: &Column) -> bool {
+    new.generated != old.generated && new.generated.is_some()
+}
+
+/// `ALTER TABLE t ALTER COLUMN c DROP DEFAULT;` (`what` = `DEFAULT`, `EXPRESSION`).
+fn drop_column_part(table: &Table, column: &Column, what: &str) -> Stmt {
+    Stmt::new(
+        "column",
+        format!("{}.{}", table.name, column.name),
+        format!(
+            "ALTER TABLE {} ALTER COLUMN {} DROP {what};",
+            crate::sql::ident::qname(&table.name),
+            crate::sql::ident::ident(&column.name)
+        ),
+    )
 }
 
 /// Two versions of a function that `CREATE OR REPLACE` can turn one into the other.
@@ -281,7 +398,43 @@ impl Change<'_> {
             Change::Create(o) => create(o),
             Change::Drop(o) => drop(o),
             Change::AlterTablePre { old, new } => render::alter_table_pre(old, new),
-            Change::AlterTablePost { old, new } => render::alter_table_post(old, new),
+            Change::DropColumnExpressions {
+                table,
+                column,
+                default,
+                expression,
+            } => {
+                let mut out = Vec::new();
+                if expression {
+                    out.push(drop_column_part(table, column, "EXPRESSION"));
+                }
+                if default {
+                    out.push(drop_column_part(table, column, "DEFAULT"));
+                }
+                out
+            }
+            Change::AlterTablePost { old, new } => {
+                // What goes away of a column was dropped in the drop phase already.
+                let mut early = Vec::new();
+                for c in &old.columns {
+                    let Some(n) = new.find_column(&c.name) else {
+                        continue;
+                    };
+                    if rebuilt(c, n) {
+                        continue;
+                    }
+                    if goes_away(&c.default, &n.default) {
+                        early.push(drop_column_part(old, c, "DEFAULT").sql);
+                    }
+                    if goes_away(&c.generated, &n.generated) {
+                        early.push(drop_column_part(old, c, "EXPRESSION").sql);
+                    }
+                }
+                render::alter_table_post(old, new)
+                    .into_iter()
+                    .filter(|s| !early.contains(&s.sql))
+                    .collect()
+            }
             Change::ReplaceFunction { old, new } => {
                 let mut out = Vec::new();
                 if old.body != new.body
@@ -326,6 +479,8 @@ impl Change<'_> {
             Change::AlterTablePre { new, .. } | Change::AlterTablePost { new, .. } => {
                 format!("~ table {}", new.name)
             }
+            // Part of altering the table: one summary line, so the migration's name is too.
+            Change::DropColumnExpressions { table, .. } => format!("~ table {}", table.name),
             Change::ReplaceFunction { new, .. } => format!("~ function {}", new.name),
             Change::ExtendEnum { new, .. } => format!("~ type {}", new.name),
             Change::Comment { new, .. } => {

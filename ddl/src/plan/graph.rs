@@ -1,12 +1,8 @@
 //! The dependency graph and the creation order derived from it.
 
+use super::edges::{Lookup, collect_edges};
 use super::object::{Key, Object, TABLE_PHASE, objects};
 use crate::model::database::Database;
-use crate::model::expr::SqlExpr;
-use crate::model::index::IndexTarget;
-use crate::model::names::QName;
-use crate::model::objects::FunctionDep;
-use crate::sql::scan;
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -51,11 +47,6 @@ impl Cycle {
     }
 }
 
-#[derive(Debug, Default)]
-struct Lookup<'a> {
-    by_key: HashMap<(u8, &'a str, &'a str), usize>,
-}
-
 impl<'a> Graph<'a> {
     pub fn build(db: &'a Database) -> Self {
         let objects = objects(db);
@@ -70,7 +61,7 @@ impl<'a> Graph<'a> {
             graph,
             lookup: Lookup::default(),
         };
-        g.lookup = g.lookup();
+        g.lookup = Lookup::new(&g.objects);
         let mut edges = Vec::new();
         for (i, o) in g.objects.iter().enumerate() {
             collect_edges(i, o, &g.lookup, false, &mut edges);
@@ -82,23 +73,6 @@ impl<'a> Graph<'a> {
             }
         }
         g
-    }
-
-    fn lookup(&self) -> Lookup<'a> {
-        let mut by_key = HashMap::with_capacity(self.objects.len());
-        for (i, o) in self.objects.iter().enumerate() {
-            let k: (u8, &str, &str) = match o {
-                Object::Extension(e) => (0, "", e.name.as_str()),
-                Object::Schema(s) => (1, "", s.name.as_str()),
-                Object::Enum(e) => (2, e.name.schema.as_str(), e.name.name.as_str()),
-                Object::Function(f) => (3, f.name.schema.as_str(), f.name.name.as_str()),
-                Object::Table(t) => (4, t.name.schema.as_str(), t.name.name.as_str()),
-                Object::Rows(t) => (5, t.name.schema.as_str(), t.name.name.as_str()),
-                _ => continue,
-            };
-            by_key.entry(k).or_insert(i);
-        }
-        Lookup { by_key }
     }
 
     /// The creation order: Kahn's algorithm over a name-ordered ready set. After a table,
@@ -253,259 +227,6 @@ impl<'a> Graph<'a> {
             })
             .collect();
         Some(Cycle { edges, objects })
-    }
-}
-
-/// The "needs" edges of object `i`. Reasons are formatted only when `describe` is set:
-/// building the graph of a large schema needs none of them, a cycle report needs a few.
-fn collect_edges(
-    i: usize,
-    o: &Object<'_>,
-    l: &Lookup<'_>,
-    describe: bool,
-    out: &mut Vec<(usize, usize, Edge)>,
-) {
-    macro_rules! reason {
-        ($($t:tt)*) => { if describe { format!($($t)*) } else { String::new() } };
-    }
-    let mut need = |target: Option<usize>, reason: String, foreign_key: bool| {
-        if let Some(t) = target {
-            out.push((
-                i,
-                t,
-                Edge {
-                    reason,
-                    foreign_key,
-                },
-            ));
-        }
-    };
-    let schema = |s: &str| l.by_key.get(&(1, "", s)).copied();
-    let table = |q: &QName| {
-        l.by_key
-            .get(&(4, q.schema.as_str(), q.name.as_str()))
-            .copied()
-    };
-    let function = |q: &QName| {
-        l.by_key
-            .get(&(3, q.schema.as_str(), q.name.as_str()))
-            .copied()
-    };
-    let enum_ty = |q: &QName| {
-        l.by_key
-            .get(&(2, q.schema.as_str(), q.name.as_str()))
-            .copied()
-    };
-    let extension = |e: &str| l.by_key.get(&(0, "", e)).copied();
-    let me = if describe {
-        o.display_name()
-    } else {
-        String::new()
-    };
-    let expr_edges =
-        |need: &mut dyn FnMut(Option<usize>, String, bool), what: &str, e: &SqlExpr| {
-            for call in scan::calls(e.as_str()) {
-                let q = QName::new(call.schema.as_deref().unwrap_or("public"), &call.name);
-                if let Some(f) = function(&q) {
-                    need(Some(f), reason!("{what} calls {q}"), false);
-                } else if let Some(ext) = scan::extension_of_function(&call.name) {
-                    need(
-                        extension(ext),
-                        reason!("{what} calls {}() of extension {ext}", call.name),
-                        false,
-                    );
-                }
-            }
-        };
-    match o {
-        Object::Extension(e) => {
-            if let Some(s) = &e.schema {
-                need(
-                    schema(s),
-                    reason!("extension {} is installed in schema {s}", e.name),
-                    false,
-                );
-            }
-        }
-        Object::Schema(_) => {}
-        Object::Enum(e) => need(
-            schema(&e.name.schema),
-            reason!("type {me} is in schema {}", e.name.schema),
-            false,
-        ),
-        Object::Function(f) => {
-            need(
-                schema(&f.name.schema),
-                reason!("function {me} is in schema {}", f.name.schema),
-                false,
-            );
-            for d in &f.depends_on {
-                match d {
-                    FunctionDep::Table(t) => {
-                        need(table(t), reason!("function {me} uses table {t}"), false)
-                    }
-                    FunctionDep::Function(g) => {
-                        need(function(g), reason!("function {me} calls {g}"), false)
-                    }
-                }
-            }
-            for ty in f
-                .args
-                .iter()
-                .map(|a| a.ty.as_str())
-                .chain([f.returns.as_str()])
-            {
-                let bare = ty
-                    .trim()
-                    .trim_start_matches("SETOF ")
-                    .trim_end_matches("[]")
-                    .trim();
-                if let Some((s, n)) = bare.split_once('.') {
-                    need(
-                        enum_ty(&QName::new(s, n)),
-                        reason!("function {me} uses type {bare}"),
-                        false,
-                    );
-                }
-            }
-            if f.language == "sql" {
-                expr_edges(
-                    &mut need,
-                    &reason!("function {me}"),
-                    &SqlExpr(f.body.clone()),
-                );
-            }
-        }
-        Object::Table(t) => {
-            need(
-                schema(&t.name.schema),
-                reason!("table {me} is in schema {}", t.name.schema),
-                false,
-            );
-            for c in &t.columns {
-                if let Some(q) = c.ty.enum_name() {
-                    need(enum_ty(q), reason!("{me}.{} has type {q}", c.name), false);
-                }
-                if let Some(ext) = c.ty.extension() {
-                    need(
-                        extension(ext),
-                        reason!(
-                            "{me}.{} has type {} of extension {ext}",
-                            c.name,
-                            c.ty.catalog_name()
-                        ),
-                        false,
-                    );
-                }
-                let what = reason!("{me}.{}", c.name);
-                for e in c.default.iter().chain(c.generated.iter()) {
-                    expr_edges(&mut need, &what, e);
-                }
-            }
-            for c in &t.checks {
-                expr_edges(&mut need, &reason!("check {me}.{}", c.name), &c.expr);
-            }
-            for fk in t.foreign_keys.iter().filter(|f| !f.add_later) {
-                if fk.ref_table != t.name {
-                    need(
-                        table(&fk.ref_table),
-                        reason!("{me}.{} -> {}", fk.columns.join(","), fk.ref_table),
-                        true,
-                    );
-                }
-            }
-        }
-        Object::Index(t, ix) => {
-            need(
-                table(&t.name),
-                reason!("index {me} is on {}", t.name),
-                false,
-            );
-            for k in &ix.keys {
-                if let IndexTarget::Expr(e) = &k.target {
-                    expr_edges(&mut need, &reason!("index {me}"), e);
-                }
-                if let Some(ext) = k.opclass.as_deref().and_then(scan::extension_of_opclass) {
-                    need(
-                        extension(ext),
-                        reason!(
-                            "index {me} uses operator class {} of extension {ext}",
-                            k.opclass.as_deref().unwrap_or_default()
-                        ),
-                        false,
-                    );
-                }
-            }
-            if let Some(p) = &ix.predicate {
-                expr_edges(&mut need, &reason!("index {me}"), p);
-            }
-        }
-        Object::Trigger(t, tr) => {
-            need(
-                table(&t.name),
-                reason!("trigger {me} is on {}", t.name),
-                false,
-            );
-            need(
-                function(&tr.function),
-                reason!("trigger {me} executes {}", tr.function),
-                false,
-            );
-            if let Some(w) = &tr.when {
-                expr_edges(&mut need, &reason!("trigger {me}"), w);
-            }
-        }
-        Object::Policy(t, p) => {
-            need(
-                table(&t.name),
-                reason!("policy {me} is on {}", t.name),
-                false,
-            );
-            for e in p.using.iter().chain(p.with_check.iter()) {
-                expr_edges(&mut need, &reason!("policy {me}"), e);
-            }
-        }
-        Object::LaterFk(t, fk) => {
-            need(
-                table(&t.name),
-                reason!("foreign key {me} is on {}", t.name),
-                false,
-            );
-            need(
-                table(&fk.ref_table),
-                reason!("foreign key {me} references {}", fk.ref_table),
-                false,
-            );
-            for q in [&t.name, &fk.ref_table] {
-                let rows = l
-                    .by_key
-                    .get(&(5, q.schema.as_str(), q.name.as_str()))
-                    .copied();
-                need(
-                    rows,
-                    reason!("foreign key {me} checks the rows of {q}"),
-                    false,
-                );
-            }
-        }
-        Object::Rows(t) => {
-            need(table(&t.name), reason!("rows of {me} go into {me}"), false);
-            // A foreign key added later is added after the rows of both its tables (it then
-            // checks them), so rows need only the rows of in-line references.
-            for fk in t.foreign_keys.iter().filter(|f| !f.add_later) {
-                if fk.ref_table != t.name {
-                    let rows = l
-                        .by_key
-                        .get(&(5, fk.ref_table.schema.as_str(), fk.ref_table.name.as_str()))
-                        .copied();
-                    need(
-                        rows,
-                        reason!("rows of {me} reference rows of {}", fk.ref_table),
-                        false,
-                    );
-                }
-            }
-        }
     }
 }
 

@@ -11,10 +11,21 @@ pub struct Call {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
-    Ident { text: String, quoted: bool },
+    Ident {
+        text: String,
+        quoted: bool,
+    },
     Dot,
     Open,
+    /// Punctuation the declaration scanners need: `;` `:` `=` `%` `,` `)`.
+    Sym(u8),
     Other,
+}
+
+impl Token {
+    fn is_word(&self, word: &str) -> bool {
+        matches!(self, Token::Ident { text, quoted: false } if text == word)
+    }
 }
 
 fn tokens(sql: &str) -> Vec<Token> {
@@ -72,9 +83,17 @@ fn tokens(sql: &str) -> Vec<Token> {
                 i += 1;
             }
             i += 2;
-        } else if c.is_ascii_alphabetic() || c == b'_' {
+        } else if c == b'$' && dollar_tag(&b[i..]).is_some() {
+            // A dollar-quoted string (`$$...$$`, `$tag$...$tag$`) is a literal like '...'.
+            let tag = dollar_tag(&b[i..]).unwrap_or_default();
+            let body = i + tag.len();
+            i = find(&b[body..], tag).map_or(b.len(), |at| body + at + tag.len());
+            out.push(Token::Other);
+        } else if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
             let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$') {
+            while i < b.len()
+                && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$' || b[i] >= 0x80)
+            {
                 i += 1;
             }
             out.push(Token::Ident {
@@ -89,12 +108,29 @@ fn tokens(sql: &str) -> Vec<Token> {
             i += 1;
         } else if c.is_ascii_whitespace() {
             i += 1;
+        } else if matches!(c, b';' | b':' | b'=' | b'%' | b',' | b')') {
+            out.push(Token::Sym(c));
+            i += 1;
         } else {
             out.push(Token::Other);
             i += 1;
         }
     }
     out
+}
+
+/// The opening tag of a dollar-quoted string at the start of `b` (`$$`, `$body$`), if any;
+/// `$1` is a parameter, not a tag.
+fn dollar_tag(b: &[u8]) -> Option<&[u8]> {
+    let end = b[1..]
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80))?
+        + 1;
+    (b[end] == b'$' && !b.get(1).is_some_and(u8::is_ascii_digit)).then(|| &b[..=end])
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Every function call in the text.
@@ -121,6 +157,153 @@ pub fn calls(sql: &str) -> Vec<Call> {
         });
     }
     out
+}
+
+/// A name a function uses as a relation or a type: `app.users` (`schema` set) or `users`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NameRef {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+/// Every schema-qualified name that is not a call: `app.users`, the table of
+/// `app.users.id`, a type in `::app.mood`. What a `LANGUAGE sql` body names this way must
+/// exist when the function is created. Aliases (`u.id`) come out too; they match no
+/// declared object.
+pub fn qualified_names(sql: &str) -> Vec<NameRef> {
+    let t = tokens(sql);
+    let mut out = Vec::new();
+    for i in 0..t.len() {
+        let (Token::Ident { text: s, .. }, Some(Token::Dot), Some(Token::Ident { text: n, .. })) =
+            (&t[i], t.get(i + 1), t.get(i + 2))
+        else {
+            continue;
+        };
+        let continues_a_name = i > 0 && t[i - 1] == Token::Dot;
+        let is_call = t.get(i + 3) == Some(&Token::Open);
+        if !continues_a_name && !is_call {
+            out.push(NameRef {
+                schema: Some(s.clone()),
+                name: n.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// The relations and types one type expression names: `app.users`, `SETOF app.users`,
+/// `app.users[]`, `app.users%rowtype`, `app.users.id%type` (the table), `core.mood`, or an
+/// unqualified `users`. Modifiers such as `(10)` and keywords come out as unqualified
+/// names, which match no declared object.
+fn type_names(t: &[Token]) -> Vec<NameRef> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        let Token::Ident { text, .. } = &t[i] else {
+            i += 1;
+            continue;
+        };
+        let mut parts = vec![text.clone()];
+        let mut j = i + 1;
+        while let (Some(Token::Dot), Some(Token::Ident { text, .. })) = (t.get(j), t.get(j + 1)) {
+            parts.push(text.clone());
+            j += 2;
+        }
+        let percent_type = t.get(j) == Some(&Token::Sym(b'%'));
+        if percent_type {
+            // `%rowtype` / `%type` are not names.
+            j += 2;
+        }
+        // `schema.table.column%type` and `table.column%type` name the table.
+        if percent_type && parts.len() > 1 && t.get(j - 1).is_some_and(|w| w.is_word("type")) {
+            parts.pop();
+        }
+        let name = parts.pop().unwrap_or_default();
+        out.push(NameRef {
+            schema: parts.pop(),
+            name,
+        });
+        i = j;
+    }
+    out
+}
+
+/// The relations and types of a signature type as `.arg()` and `Function::new` take it,
+/// including the column types of `TABLE (...)` (not the column names).
+pub fn signature_type_names(ty: &str) -> Vec<NameRef> {
+    let t = tokens(ty);
+    if t.first().is_some_and(|w| w.is_word("table")) && t.get(1) == Some(&Token::Open) {
+        return t[2..]
+            .split(|tok| *tok == Token::Sym(b','))
+            .flat_map(|column| type_names(column.get(1..).unwrap_or_default()))
+            .collect();
+    }
+    type_names(&t)
+}
+
+/// The relations and types named by the variable declarations of every `DECLARE` section of
+/// a PL/pgSQL body: PostgreSQL resolves them when the function is created, while the
+/// statements are only checked when they run. Default values, cursors and aliases are left
+/// out: they are not resolved at creation.
+pub fn plpgsql_declared_type_names(body: &str) -> Vec<NameRef> {
+    let t = tokens(body);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        if !t[i].is_word("declare") {
+            i += 1;
+            continue;
+        }
+        let end = t[i + 1..]
+            .iter()
+            .position(|w| w.is_word("begin"))
+            .map_or(t.len(), |p| i + 1 + p);
+        for decl in t[i + 1..end].split(|tok| *tok == Token::Sym(b';')) {
+            // `name [CONSTANT] type [COLLATE c] [NOT NULL] [{DEFAULT | := | =} expr]`; a
+            // section may repeat the keyword (`DECLARE a int; DECLARE b int;`).
+            let decl = match decl.first() {
+                Some(w) if w.is_word("declare") => &decl[1..],
+                _ => decl,
+            };
+            let Some(rest) = decl.get(1..) else { continue };
+            if rest
+                .iter()
+                .take(4)
+                .any(|w| w.is_word("alias") || w.is_word("cursor"))
+            {
+                continue;
+            }
+            let rest = rest
+                .strip_prefix(&[Token::Ident {
+                    text: "constant".into(),
+                    quoted: false,
+                }])
+                .unwrap_or(rest);
+            let ty_end = rest
+                .iter()
+                .position(|w| {
+                    matches!(w, Token::Sym(b':' | b'='))
+                        || w.is_word("default")
+                        || w.is_word("not")
+                        || w.is_word("collate")
+                })
+                .unwrap_or(rest.len());
+            out.extend(type_names(&rest[..ty_end]));
+        }
+        i = end;
+    }
+    out
+}
+
+/// The extension that provides a well-known type written in a function signature.
+pub fn extension_of_type(name: &str) -> Option<&'static str> {
+    match name {
+        "citext" => Some("citext"),
+        "hstore" => Some("hstore"),
+        "ltree" | "lquery" | "ltxtquery" => Some("ltree"),
+        "lo" => Some("lo"),
+        _ => None,
+    }
 }
 
 /// Double-quoted names that stand alone (not `"a"."b"` qualified): how sea-query writes
@@ -186,6 +369,63 @@ mod tests {
         assert_eq!(
             names,
             vec![(Some("app"), "current_tenant"), (None, "lower")]
+        );
+    }
+
+    fn names(v: Vec<NameRef>) -> Vec<String> {
+        v.into_iter()
+            .map(|n| match n.schema {
+                Some(s) => format!("{s}.{}", n.name),
+                None => n.name,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn qualified_names_skip_calls_strings_comments_and_dollar_quotes() {
+        let sql = "SELECT u.id FROM app.users u JOIN \"App\".\"Items\" i ON app.f(i.x) \
+                   WHERE s = 'core.t' AND $1 = 'x'::core.mood -- app.gone\n AND $q$ app.no $q$ <> ''";
+        assert_eq!(
+            names(qualified_names(sql)),
+            ["u.id", "app.users", "App.Items", "i.x", "core.mood"]
+        );
+    }
+
+    #[test]
+    fn signature_types_name_row_types_through_setof_arrays_and_percent_type() {
+        assert_eq!(
+            names(signature_type_names("SETOF app.users")),
+            ["setof", "app.users"]
+        );
+        assert_eq!(names(signature_type_names("app.users[]")), ["app.users"]);
+        assert_eq!(
+            names(signature_type_names("app.users.id%TYPE")),
+            ["app.users"]
+        );
+        assert_eq!(
+            names(signature_type_names("TABLE (users app.users, n integer)")),
+            ["app.users", "integer"]
+        );
+    }
+
+    #[test]
+    fn declare_sections_give_variable_types_not_defaults() {
+        let body = "<<outer>> DECLARE v app.users; r app.users%rowtype; \
+                    x app.users.id%type := app.next_id(); c CONSTANT int := core.f.g; \
+                    k CURSOR FOR SELECT * FROM app.other; m core.mood NOT NULL DEFAULT 'a'; \
+                    DECLARE z app.again; BEGIN PERFORM app.ignored.x; DECLARE y public.items; \
+                    BEGIN NULL; END; END";
+        assert_eq!(
+            names(plpgsql_declared_type_names(body)),
+            [
+                "app.users",
+                "app.users",
+                "app.users",
+                "int",
+                "core.mood",
+                "app.again",
+                "public.items"
+            ]
         );
     }
 

@@ -16,6 +16,8 @@ use crate::model::table::Table;
 use crate::sql::scan;
 use std::collections::{HashMap, HashSet};
 
+mod functions;
+
 /// PostgreSQL truncates longer identifiers (NAMEDATALEN - 1).
 pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
@@ -26,6 +28,8 @@ pub(crate) struct Ctx<'a> {
     pub enums: HashSet<&'a QName>,
     pub extensions: HashSet<&'a str>,
     pub schemas: HashSet<&'a str>,
+    /// Function name -> the declared extension that provides it (`Extension::provides`).
+    pub provided: HashMap<&'a str, &'a str>,
     pub out: Vec<Diagnostic>,
 }
 
@@ -81,14 +85,19 @@ impl Ctx<'_> {
                 Some(s) if self.schemas.contains(s.as_str()) || s == "public" => {
                     let q = QName::new(s.clone(), call.name.clone());
                     let from_extension = scan::extension_of_function(&call.name)
-                        .is_some_and(|ext| self.extensions.contains(ext));
+                        .is_some_and(|ext| self.extensions.contains(ext))
+                        || self.provided.contains_key(call.name.as_str());
                     if !self.functions.contains_key(&q) && !from_extension {
                         self.push(
                             Code::UnknownFunction,
                             object,
                             origin,
                             format!("the {what} calls {q}(), which is not declared"),
-                            format!("declare the function {q} (Function::new), or fix the name"),
+                            format!(
+                                "declare the function {q} (Function::new), or fix the name; for a function \
+                                 an extension provides, declare Extension::new(\"<extension>\").provides([\"{}\"])",
+                                call.name
+                            ),
                         );
                     }
                 }
@@ -151,6 +160,11 @@ pub fn validate(db: &Database) -> Result<(), Diagnostics> {
         enums: db.enums.iter().map(|e| &e.name).collect(),
         extensions: db.extensions.iter().map(|e| e.name.as_str()).collect(),
         schemas: db.schemas.iter().map(|s| s.name.as_str()).collect(),
+        provided: db
+            .extensions
+            .iter()
+            .flat_map(|e| e.provides.iter().map(|f| (f.as_str(), e.name.as_str())))
+            .collect(),
         out: Vec::new(),
     };
     // The table map serves the function checks too, so it is built first; duplicate tables
@@ -213,7 +227,7 @@ fn qualified(
     let n = q.to_string();
     cx.name(kind, &n, &q.name, origin);
     declared_once(cx, seen, kind, &n, origin);
-    if !cx.schema_declared(&q.schema) {
+    if functions::schema_part(cx, kind, q, origin) && !cx.schema_declared(&q.schema) {
         unknown_schema(cx, &n, &q.schema, origin);
     }
     n
@@ -224,10 +238,13 @@ fn database_objects(db: &Database, cx: &mut Ctx<'_>) {
     for e in &db.extensions {
         cx.name("extension", &e.name, &e.name, e.origin);
         declared_once(cx, &mut seen, "extension", &e.name, e.origin);
-        if let Some(s) = &e.schema
-            && !cx.schema_declared(s)
-        {
-            unknown_schema(cx, &e.name, s, e.origin);
+        functions::extension(e, cx);
+        if let Some(s) = &e.schema {
+            if s.is_empty() {
+                cx.name("schema of the extension", &e.name, s, e.origin);
+            } else if !cx.schema_declared(s) {
+                unknown_schema(cx, &e.name, s, e.origin);
+            }
         }
     }
     for s in &db.schemas {
@@ -236,9 +253,11 @@ fn database_objects(db: &Database, cx: &mut Ctx<'_>) {
     }
     for e in &db.enums {
         qualified(cx, &mut seen, "type", &e.name, e.origin);
+        functions::enum_values(e, cx);
     }
     for f in &db.functions {
         let n = qualified(cx, &mut seen, "function", &f.name, f.origin);
+        functions::function(f, &n, cx);
         for d in &f.depends_on {
             if let crate::model::objects::FunctionDep::Table(t) = d
                 && !cx.tables.contains_key(t)
@@ -249,6 +268,19 @@ fn database_objects(db: &Database, cx: &mut Ctx<'_>) {
                     f.origin,
                     format!("the function depends on table {t}, which is not declared"),
                     format!("declare the table {t}, or remove the dependency"),
+                );
+            }
+            if let crate::model::objects::FunctionDep::Extension(e) = d
+                && !cx.extensions.contains(e.as_str())
+            {
+                cx.push(
+                    Code::MissingExtension,
+                    n.clone(),
+                    f.origin,
+                    format!(
+                        "the function depends on a function of extension {e}, which is not declared"
+                    ),
+                    format!("declare Extension::new(\"{e}\")"),
                 );
             }
             if let crate::model::objects::FunctionDep::Function(g) = d

@@ -4,7 +4,7 @@ use super::{Code, Ctx, unknown_schema};
 use crate::model::constraint::ForeignKey;
 use crate::model::expr::SqlExpr;
 use crate::model::index::IndexTarget;
-use crate::model::names::Origin;
+use crate::model::names::{FunctionSource, Origin};
 use crate::model::table::Table;
 use crate::model::trigger::TriggerEvent;
 use crate::sql::scan;
@@ -13,7 +13,9 @@ use std::collections::HashSet;
 pub(super) fn table(t: &Table, cx: &mut Ctx<'_>) {
     let tn = t.name.to_string();
     cx.name("table", &tn, &t.name.name, t.origin);
-    if !cx.schema_declared(&t.name.schema) {
+    if super::functions::schema_part(cx, "table", &t.name, t.origin)
+        && !cx.schema_declared(&t.name.schema)
+    {
         unknown_schema(cx, &tn, &t.name.schema, t.origin);
     }
     if t.columns.is_empty() {
@@ -259,7 +261,7 @@ fn foreign_key(t: &Table, fk: &ForeignKey, cx: &mut Ctx<'_>) {
                 t.name.to_string(),
                 fk.origin,
                 format!(
-                    "{what}: {}.{a} is {} but {}.{b} is {}",
+                    "{what}: {}.{a} is {} but {}.{b} is {}, and PostgreSQL has no equality operator of the key for them",
                     t.name,
                     ca.ty.catalog_name(),
                     fk.ref_table,
@@ -397,31 +399,47 @@ fn triggers(t: &Table, tn: &str, cx: &mut Ctx<'_>) {
                 }
             }
         }
-        match cx.functions.get(&tr.function) {
-            None => cx.push(
-                Code::UnknownFunction,
+        if tr.function_source != FunctionSource::Declared {
+            super::functions::external_trigger_function(
+                cx,
                 &on,
+                &tr.function,
+                &tr.function_source,
                 tr.origin,
-                format!(
-                    "the trigger executes {}(), which is not declared",
-                    tr.function
+            );
+        } else {
+            match cx.functions.get(&tr.function) {
+                None => cx.push(
+                    Code::UnknownFunction,
+                    &on,
+                    tr.origin,
+                    format!(
+                        "the trigger executes {}(), which is not declared",
+                        tr.function
+                    ),
+                    format!(
+                        "declare Function::trigger({}, ...), or fix the handle; for a function \
+                         PostgreSQL or an extension provides, use FunctionRef::builtin(\"{}\", \"{}\") \
+                         or FunctionRef::of_extension(\"<extension>\", \"{}\", \"{}\")",
+                        tr.function,
+                        tr.function.schema,
+                        tr.function.name,
+                        tr.function.schema,
+                        tr.function.name
+                    ),
                 ),
-                format!(
-                    "declare Function::trigger({}, ...), or fix the handle",
-                    tr.function
+                Some(f) if !f.returns.eq_ignore_ascii_case("trigger") => cx.push(
+                    Code::NotATriggerFunction,
+                    &on,
+                    tr.origin,
+                    format!(
+                        "the trigger executes {}(), which returns {} instead of trigger",
+                        tr.function, f.returns
+                    ),
+                    "declare the function with Function::trigger, or call the right function",
                 ),
-            ),
-            Some(f) if !f.returns.eq_ignore_ascii_case("trigger") => cx.push(
-                Code::NotATriggerFunction,
-                &on,
-                tr.origin,
-                format!(
-                    "the trigger executes {}(), which returns {} instead of trigger",
-                    tr.function, f.returns
-                ),
-                "declare the function with Function::trigger, or call the right function",
-            ),
-            Some(_) => {}
+                Some(_) => {}
+            }
         }
         if let Some(w) = &tr.when {
             cx.expr_calls("trigger condition", &on, w, tr.origin);
@@ -434,6 +452,7 @@ fn policies(t: &Table, tn: &str, cx: &mut Ctx<'_>) {
     for p in &t.policies {
         let on = format!("{tn}.{}", p.name);
         cx.name("policy", &on, &p.name, p.origin);
+        super::functions::roles(cx, &on, &p.roles, p.origin);
         if !seen.insert(p.name.as_str()) {
             cx.push(
                 Code::DuplicateObject,

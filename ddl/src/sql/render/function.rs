@@ -7,7 +7,9 @@ use crate::sql::ident::{ident, qname};
 fn dollar_quote(body: &str) -> (String, String) {
     let mut tag = String::from("$$");
     let mut n = 0;
-    while body.contains(&tag) {
+    // The body is written unchanged, so the closing tag must also not start inside its
+    // last bytes (`SELECT '$'` + `$$` would close early).
+    while format!("{body}{tag}").find(&tag) != Some(body.len()) {
         n += 1;
         tag = if n == 1 {
             "$fn$".to_owned()
@@ -48,11 +50,10 @@ pub fn create_function(f: &Function, replace: bool) -> Vec<Stmt> {
     for (k, v) in &f.config {
         sql.push_str(&format!("\n    SET {} = {v}", ident(k)));
     }
+    // The body goes between the quotes byte for byte, so `prosrc` is exactly what was
+    // declared; a body declared with a leading and trailing newline still reads as a block.
     let (open, close) = dollar_quote(&f.body);
-    sql.push_str(&format!(
-        "\nAS {open}\n{}\n{close};",
-        f.body.trim_matches('\n')
-    ));
+    sql.push_str(&format!("\nAS {open}{}{close};", f.body));
     let mut out = vec![Stmt::new("function", f.name.to_string(), sql)];
     out.extend(function_comment(f, None));
     out
@@ -88,5 +89,6 @@ mod tests {
         assert_eq!(dollar_quote("SELECT 1").0, "$$");
         assert_eq!(dollar_quote("SELECT '$$'").0, "$fn$");
         assert_eq!(dollar_quote("$$ $fn$").0, "$fn2$");
+        assert_eq!(dollar_quote("SELECT 1 $").0, "$fn$");
     }
 }
