@@ -313,22 +313,27 @@ fn rehash(dir: &Path, existing: &Existing, out: &mut dyn Write, err: &mut dyn Wr
 
 /// What the declaration generates besides migrations.
 fn derived_trees(args: &Args, db: &Database) -> Vec<derived::Tree> {
+    // Independent of each other: one on each core.
+    let (entities, pages) = std::thread::scope(|s| {
+        let pages = s.spawn(|| ddl::diagram::pages(db));
+        let entities = ddl::entity::files(db);
+        (
+            entities,
+            pages
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
+    });
     vec![
         derived::Tree {
             root: args.entities.clone(),
             extension: "rs",
-            files: ddl::entity::files(db)
-                .into_iter()
-                .map(|f| (f.path, f.content))
-                .collect(),
+            files: entities.into_iter().map(|f| (f.path, f.content)).collect(),
         },
         derived::Tree {
             root: args.diagrams.clone(),
             extension: "md",
-            files: ddl::diagram::pages(db)
-                .into_iter()
-                .map(|p| (p.path, p.content))
-                .collect(),
+            files: pages.into_iter().map(|p| (p.path, p.content)).collect(),
         },
     ]
 }

@@ -32,7 +32,13 @@ pub(crate) struct Layout<'a> {
     pub db: &'a Database,
     /// Tables by name, and the foreign keys that reference each table.
     pub tables: HashMap<&'a QName, &'a crate::model::table::Table>,
-    pub incoming: HashMap<&'a QName, Vec<(&'a crate::model::table::Table, &'a crate::model::constraint::ForeignKey)>>,
+    pub incoming: HashMap<
+        &'a QName,
+        Vec<(
+            &'a crate::model::table::Table,
+            &'a crate::model::constraint::ForeignKey,
+        )>,
+    >,
     /// Every table's relations, computed once.
     pub rels: HashMap<&'a QName, Vec<relations::Rel<'a>>>,
     schema_mod: HashMap<String, String>,
@@ -95,15 +101,10 @@ impl<'a> Layout<'a> {
                 })
             })
             .collect();
+        let wanted: HashMap<String, String> = wanted.into_iter().collect();
         let unique = distinct(
-            wanted.iter().map(|(q, _)| q.as_str()),
-            |q| {
-                wanted
-                    .iter()
-                    .find(|(w, _)| w == q)
-                    .map(|(_, a)| a.clone())
-                    .unwrap_or_default()
-            },
+            wanted.keys().map(String::as_str),
+            |q| wanted.get(q).cloned().unwrap_or_default(),
             &[],
         );
         let alias = db
@@ -152,8 +153,11 @@ impl<'a> Layout<'a> {
 pub fn files(db: &Database) -> Vec<File> {
     let db = db.canonical();
     let mut layout = Layout::new(&db);
-    let all: HashMap<&QName, Vec<relations::Rel<'_>>> =
-        db.tables.iter().map(|t| (&t.name, relations::of(&layout, t))).collect();
+    let all: HashMap<&QName, Vec<relations::Rel<'_>>> = db
+        .tables
+        .iter()
+        .map(|t| (&t.name, relations::of(&layout, t)))
+        .collect();
     layout.rels = all;
     let mut out = Vec::new();
     let mut schemas: Vec<(&str, &str)> = layout
@@ -247,13 +251,33 @@ pub fn files(db: &Database) -> Vec<File> {
             path: format!("{dir}/mod.rs"),
             content: modfile,
         });
-        for t in db.tables.iter().filter(|t| t.name.schema == schema) {
-            out.push(File {
-                path: format!("{dir}/{}.rs", file_stem(&layout.table_mod[&t.name])),
-                content: table::file(&layout, t),
-            });
-        }
     }
+    // The table files are independent: both cores write them.
+    let render = |tables: &[crate::model::table::Table]| -> Vec<File> {
+        tables
+            .iter()
+            .map(|t| File {
+                path: format!(
+                    "{}/{}.rs",
+                    file_stem(&layout.schema_mod[&t.name.schema]),
+                    file_stem(&layout.table_mod[&t.name])
+                ),
+                content: table::file(&layout, t),
+            })
+            .collect()
+    };
+    let (first, second) = db.tables.split_at(db.tables.len() / 2);
+    let rendered = std::thread::scope(|s| {
+        let other = s.spawn(|| render(second));
+        let mut mine = render(first);
+        mine.extend(
+            other
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        );
+        mine
+    });
+    out.extend(rendered);
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }

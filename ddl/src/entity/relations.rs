@@ -56,7 +56,12 @@ pub fn of<'a>(layout: &Layout<'a>, t: &'a Table) -> Vec<Rel<'a>> {
             },
         ));
     }
-    for &(s, fk) in layout.incoming.get(&t.name).map(Vec::as_slice).unwrap_or_default() {
+    for &(s, fk) in layout
+        .incoming
+        .get(&t.name)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
         {
             let base = if s.name != t.name && count_to(&s.foreign_keys, &t.name) == 1 {
                 camel(&s.name.name)
@@ -75,15 +80,13 @@ pub fn of<'a>(layout: &Layout<'a>, t: &'a Table) -> Vec<Rel<'a>> {
             ));
         }
     }
+    let bases: std::collections::HashMap<&str, &str> = wanted
+        .iter()
+        .map(|(k, b, _)| (k.as_str(), b.as_str()))
+        .collect();
     let names = distinct(
         wanted.iter().map(|(k, _, _)| k.as_str()),
-        |k| {
-            wanted
-                .iter()
-                .find(|(w, _, _)| w == k)
-                .map(|(_, b, _)| b.clone())
-                .unwrap_or_default()
-        },
+        |k| bases.get(k).map(|b| (*b).to_owned()).unwrap_or_default(),
         &[],
     );
     let mut out: Vec<Rel<'a>> = wanted
@@ -150,7 +153,11 @@ pub fn many_to_many<'a>(
         } else {
             continue;
         };
-        let rels = layout.rels.get(&l.name).map(Vec::as_slice).unwrap_or_default();
+        let rels = layout
+            .rels
+            .get(&l.name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let variant = |fk: &ForeignKey| {
             rels.iter()
                 .find(|r| r.owned && r.fk.name == fk.name)

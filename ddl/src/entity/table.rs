@@ -196,9 +196,8 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
                     .rels
                     .get(r.other)
                     .and_then(|rs| {
-                        rs.iter().find(|x| {
-                            x.owned && x.fk.name == r.fk.name && x.fk.ref_table == t.name
-                        })
+                        rs.iter()
+                            .find(|x| x.owned && x.fk.name == r.fk.name && x.fk.ref_table == t.name)
                     })
                     .map(|x| x.variant.clone())
                     .unwrap_or_default();

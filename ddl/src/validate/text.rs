@@ -13,7 +13,8 @@ use crate::model::column::Column;
 use crate::model::database::Database;
 use crate::model::expr::{Literal, SqlExpr};
 use crate::model::index::IndexTarget;
-use crate::model::names::{Origin, QName};
+use crate::model::names::{FunctionSource, Origin, QName};
+use crate::model::objects::FunctionDep;
 use crate::model::table::Table;
 use crate::model::trigger::TriggerEvent;
 use crate::model::types::ColumnType;
@@ -24,6 +25,9 @@ pub(super) fn check(db: &Database, cx: &mut Ctx<'_>) {
         name(cx, "extension", &e.name, &e.name, e.origin);
         if let Some(s) = &e.schema {
             name(cx, "schema", &e.name, s, e.origin);
+        }
+        for f in &e.provides {
+            name(cx, "function", &e.name, f, e.origin);
         }
     }
     for s in &db.schemas {
@@ -61,6 +65,17 @@ pub(super) fn check(db: &Database, cx: &mut Ctx<'_>) {
         for (k, v) in &f.config {
             name(cx, "setting", &object, k, f.origin);
             sql(cx, "setting value", &object, v, f.origin);
+        }
+        for d in &f.depends_on {
+            match d {
+                FunctionDep::Table(q) => {
+                    qname(cx, "table", q, f.origin);
+                }
+                FunctionDep::Function(q) => {
+                    qname(cx, "function", q, f.origin);
+                }
+                FunctionDep::Extension(e) => name(cx, "extension", &object, e, f.origin),
+            }
         }
         text(cx, "body", &object, Some(&f.body), f.origin);
         text(cx, "comment", &object, f.comment.as_deref(), f.origin);
@@ -121,6 +136,9 @@ fn table(cx: &mut Ctx<'_>, t: &Table) {
         let on = format!("{tn}.{}", tr.name);
         name(cx, "trigger", &tn, &tr.name, tr.origin);
         qname(cx, "function", &tr.function, tr.origin);
+        if let FunctionSource::Extension(e) = &tr.function_source {
+            name(cx, "extension", &on, e, tr.origin);
+        }
         for e in &tr.events {
             if let TriggerEvent::Update(cols) = e {
                 columns(cx, "column", &on, cols, tr.origin);
