@@ -13,6 +13,7 @@ use clap::Parser;
 use ddl::checksum::SUM_FILE;
 use ddl::migration::{self, Existing, Generated, Outcome, SNAPSHOT_FILE};
 use ddl::model::database::Database;
+use ddl::online::Settings;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -49,6 +50,11 @@ pub struct Args {
     /// The `src/` directory of the generated SeaORM entities crate (codegen owns it).
     #[arg(long, default_value_os_t = default_path("entities/src"))]
     pub entities: PathBuf,
+    /// One transactional migration with plain statements, even for tables that already
+    /// exist (no concurrent index builds, NOT VALID constraints or backfills): for a
+    /// database nobody uses yet, and tests.
+    #[arg(long)]
+    pub fast: bool,
     /// Where the schema pages (Mermaid diagrams, creation order) go (codegen owns it).
     #[arg(long, default_value_os_t = default_path("docs/schema"))]
     pub diagrams: PathBuf,
@@ -78,6 +84,17 @@ pub const STALE: u8 = 2;
 
 /// Runs the command for a declaration, printing to `out` and `err`.
 pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8> {
+    run_with(args, db, &Settings::default(), out, err)
+}
+
+/// [`run`] with the declaration's migration settings (lock and statement timeouts).
+pub fn run_with(
+    args: &Args,
+    db: &Database,
+    settings: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8> {
     for (flag, n) in [("--name", &args.name), ("--new", &args.new)] {
         if let Some(n) = n {
             anyhow::ensure!(
@@ -129,13 +146,18 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
         return Ok(OK);
     }
 
-    let outcome = match migration::next_migration(&existing, db, args.name.as_deref()) {
-        Ok(o) => o,
-        Err(diags) => {
-            writeln!(err, "{diags}")?;
-            return Ok(FAILED);
-        }
+    let options = ddl::online::Options {
+        fast: args.fast,
+        settings: settings.clone(),
     };
+    let outcome =
+        match migration::next_migration_with(&existing, db, args.name.as_deref(), &options) {
+            Ok(o) => o,
+            Err(diags) => {
+                writeln!(err, "{diags}")?;
+                return Ok(FAILED);
+            }
+        };
 
     let trees = derived_trees(args, db);
     if args.check {
@@ -202,6 +224,24 @@ pub fn run(args: &Args, db: &Database, out: &mut dyn Write, err: &mut dyn Write)
                 count(g.up_statements, "statement"),
                 g.down_file()
             )?;
+            if let Some(f) = &g.follow_up {
+                writeln!(
+                    out,
+                    "wrote {dir}/{} ({}, outside a transaction: concurrent index builds, validations, backfills), {}",
+                    f.up_file(),
+                    count(f.up_statements, "statement"),
+                    f.down_file()
+                )?;
+            }
+            if !g.heavy_locks.is_empty() {
+                writeln!(
+                    out,
+                    "locks on tables in use (reviewed? `--fast` is for databases nobody uses):"
+                )?;
+                for l in &g.heavy_locks {
+                    writeln!(out, "  ! {l}")?;
+                }
+            }
             write_trees(&trees, out)?;
             Ok(OK)
         }
@@ -354,15 +394,14 @@ fn write_trees(trees: &[derived::Tree], out: &mut dyn Write) -> Result<()> {
 }
 
 fn write_all(dir: &Path, g: &Generated) -> Result<()> {
-    write_files(
-        dir,
-        &[
-            (g.up_file(), &g.up),
-            (g.down_file(), &g.down),
-            (SNAPSHOT_FILE.to_owned(), &g.snapshot),
-            (SUM_FILE.to_owned(), &g.sum),
-        ],
-    )
+    let mut files = vec![(g.up_file(), &g.up), (g.down_file(), &g.down)];
+    if let Some(f) = &g.follow_up {
+        files.push((f.up_file(), &f.up));
+        files.push((f.down_file(), &f.down));
+    }
+    files.push((SNAPSHOT_FILE.to_owned(), &g.snapshot));
+    files.push((SUM_FILE.to_owned(), &g.sum));
+    write_files(dir, &files)
 }
 
 /// Writes every file under a temporary name first, then renames them all, so an error

@@ -7,7 +7,14 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args = codegen::Args::parse();
     let db = schema::database();
-    match codegen::run(&args, &db, &mut std::io::stdout(), &mut std::io::stderr()) {
+    let settings = schema::migration_settings();
+    match codegen::run_with(
+        &args,
+        &db,
+        &settings,
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    ) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -41,6 +41,7 @@ fn args(dir: &Path, check: bool) -> Args {
         new: None,
         no_transaction: false,
         rehash: false,
+        fast: false,
         entities: dir.with_extension("entities"),
         diagrams: dir.with_extension("diagrams"),
     }
@@ -279,7 +280,7 @@ fn dropping_a_table_needs_allow_destructive() {
     assert_eq!(exec(&allow, &v1()).0, OK);
     let up = std::fs::read_to_string(dir.join("002_drop_notes.sql")).expect("written");
     assert!(
-        up.contains("-- table: app.notes (destructive: loses data)\nDROP TABLE app.notes;"),
+        up.contains("-- table: app.notes (destructive: loses data)\n-- lock: ACCESS EXCLUSIVE on app.notes (rewrite: no)\nDROP TABLE app.notes;"),
         "{up}"
     );
 }

@@ -33,6 +33,7 @@ fn args(dir: &Path, check: bool) -> Args {
         new: None,
         no_transaction: false,
         rehash: false,
+        fast: false,
         entities: dir.join("entities/src"),
         diagrams: dir.join("docs/schema"),
     }

@@ -42,6 +42,7 @@ fn args(dir: &Path) -> Args {
         new: None,
         no_transaction: false,
         rehash: false,
+        fast: false,
         entities: dir.with_extension("entities"),
         diagrams: dir.with_extension("diagrams"),
     }

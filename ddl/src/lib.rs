@@ -9,6 +9,7 @@ pub mod diagram;
 pub mod entity;
 pub mod migration;
 pub mod model;
+pub mod online;
 pub mod sql;
 pub mod validate;
 

@@ -7,6 +7,7 @@ use crate::plan::diff::{Change, PlanError, Planned, Way, changes, diff};
 use crate::sql::render::Stmt;
 use crate::validate::{Code, Diagnostic, Diagnostics, validate};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 pub const SNAPSHOT_FILE: &str = "schema.snapshot.json";
 /// The first line of every generated migration file.
@@ -45,6 +46,31 @@ pub struct Generated {
     pub up_statements: usize,
     /// Statements of the up file that lose data.
     pub destructive: Vec<String>,
+    /// Statements that take ACCESS EXCLUSIVE on a table that already exists, or rewrite
+    /// one: `column core.users.email: ACCESS EXCLUSIVE on core.users (rewrite: yes)`.
+    pub heavy_locks: Vec<String>,
+    /// The migration after it that runs outside a transaction (concurrent index builds,
+    /// validations, backfills), when the change touches existing tables.
+    pub follow_up: Option<FollowUp>,
+}
+
+/// The `-- @transaction: none` migration that completes a change on tables in use.
+#[derive(Debug, Clone)]
+pub struct FollowUp {
+    pub stem: String,
+    pub up: String,
+    pub down: String,
+    pub up_statements: usize,
+}
+
+impl FollowUp {
+    pub fn up_file(&self) -> String {
+        format!("{}.sql", self.stem)
+    }
+
+    pub fn down_file(&self) -> String {
+        format!("{}.down.sql", self.stem)
+    }
 }
 
 impl Generated {
@@ -158,6 +184,13 @@ fn plan_diagnostic(e: PlanError) -> Diagnostics {
             message,
             "write the change in two steps, generating a migration after each",
         )]),
+        PlanError::Needs {
+            code,
+            object,
+            origin,
+            message,
+            help,
+        } => Diagnostics(vec![Diagnostic::new(code, object, origin, message, help)]),
     }
 }
 
@@ -209,11 +242,49 @@ pub fn render_file(stem: &str, direction: &str, snapshot_sha: &str, stmts: &[Stm
             out.push_str(" (destructive: loses data)");
         }
         out.push('\n');
+        if let Some(lock) = &s.lock {
+            out.push_str(&format!(
+                "-- lock: {}\n",
+                crate::sql::fragment::comment_safe(&lock.to_string())
+            ));
+        }
         out.push_str(&s.sql);
         out.push('\n');
     }
     out
 }
+
+/// A migration file as the generator writes it: the header, the transaction marker of a
+/// follow-up file, the session settings, then the statements.
+fn render_migration(
+    stem: &str,
+    direction: &str,
+    snapshot_sha: &str,
+    stmts: &[Stmt],
+    transactional: bool,
+    settings: &crate::online::Settings,
+) -> String {
+    let body = render_file(stem, direction, snapshot_sha, stmts);
+    // The header is the first three lines; the statements follow a blank line.
+    let split = body
+        .match_indices('\n')
+        .nth(2)
+        .map_or(body.len(), |(i, _)| i + 1);
+    let (header, rest) = body.split_at(split);
+    let mut out = String::with_capacity(body.len() + 160);
+    out.push_str(header);
+    if !transactional {
+        out.push_str(NO_TRANSACTION);
+        out.push('\n');
+    }
+    out.push_str("\n-- settings: wait briefly for a lock, and not forever for a statement\n");
+    out.push_str(&settings.preamble(transactional));
+    out.push_str(rest);
+    out
+}
+
+/// The marker of a migration file that runs outside a transaction (the runner's).
+const NO_TRANSACTION: &str = "-- @transaction: none";
 
 /// Derives a migration name from the plan's summary lines, the same way every time:
 ///
@@ -294,6 +365,16 @@ pub fn next_migration(
     db: &Database,
     name: Option<&str>,
 ) -> Result<Outcome, Diagnostics> {
+    next_migration_with(existing, db, name, &crate::online::Options::default())
+}
+
+/// [`next_migration`] with options: `fast` mode and the session settings.
+pub fn next_migration_with(
+    existing: &Existing,
+    db: &Database,
+    name: Option<&str>,
+    options: &crate::online::Options,
+) -> Result<Outcome, Diagnostics> {
     let old = match &existing.snapshot {
         Some(text) => {
             parse_snapshot(text).map_err(|e| snapshot_diagnostic(Code::SnapshotInvalid, e))?
@@ -326,11 +407,35 @@ pub fn next_migration(
             (text, sha)
         });
         let down = s.spawn(|| changes(&to, &from, Way::Down).map(|c| render_changes(&c).1));
-        let (summary, up) = render_changes(&changes(&from, &to, Way::Up).map_err(plan_diagnostic)?);
-        if up.is_empty() {
+        let up_changes = changes(&from, &to, Way::Up).map_err(plan_diagnostic)?;
+        let (summary, _) = render_changes(&up_changes);
+        let existing_tables: HashSet<&crate::model::names::QName> =
+            old.tables.iter().map(|t| &t.name).collect();
+        let targets = crate::online::new_fk_targets(&foreign_keys(&old), &foreign_keys(&new));
+        let split = crate::online::split(&up_changes, &existing_tables, &targets, options.fast)
+            .map_err(plan_diagnostic)?;
+        let up = split.main;
+        if up.is_empty() && split.follow_up.is_empty() {
             return Ok(Outcome::UpToDate);
         }
-        let down = join(down).map_err(plan_diagnostic)?;
+        let mut down = join(down).map_err(plan_diagnostic)?;
+        // The follow-up's down file drops the indexes it built.
+        down.retain(|st| {
+            !(st.kind == "index"
+                && st.sql.starts_with("DROP INDEX ")
+                && split.concurrent_indexes.contains(&st.name))
+        });
+        let heavy_locks: Vec<String> = up
+            .iter()
+            .chain(&split.follow_up)
+            .filter_map(|st| {
+                let lock = st.lock.as_ref()?;
+                let on_existing = lock.tables.iter().any(|t| existing_tables.contains(t));
+                let heavy = lock.rewrite
+                    || (lock.mode == crate::sql::render::LockMode::AccessExclusive && on_existing);
+                (heavy && on_existing).then(|| format!("{} {}: {lock}", st.kind, st.name))
+            })
+            .collect();
         let (snapshot, sha) = join(snapshot);
 
         let version = existing
@@ -352,20 +457,34 @@ pub fn next_migration(
             .filter(|s| s.destructive)
             .map(|s| format!("{} {}", s.kind, s.name))
             .collect();
+        let settings = &options.settings;
         let up_file = {
             let (stem, sha) = (stem.clone(), sha.clone());
             s.spawn(move || {
-                let text = render_file(&stem, "up", &sha, &up);
+                let text = render_migration(&stem, "up", &sha, &up, true, settings);
                 let hash = checksum::sha256_hex(text.as_bytes());
                 (text, hash)
             })
         };
-        let down_text = render_file(&stem, "down", &sha, &down);
+        let down_text = render_migration(&stem, "down", &sha, &down, true, settings);
         let down_hash = checksum::sha256_hex(down_text.as_bytes());
+        let follow_up = (!split.follow_up.is_empty()).then(|| {
+            let stem = format!("{:03}_{label}_online", version + 1);
+            FollowUp {
+                up: render_migration(&stem, "up", &sha, &split.follow_up, false, settings),
+                down: render_migration(&stem, "down", &sha, &split.follow_up_down, false, settings),
+                up_statements: split.follow_up.len(),
+                stem,
+            }
+        });
         let (up_text, up_hash) = join(up_file);
         let mut hashed = join(hashes);
         hashed.push((format!("{stem}.sql"), up_hash));
         hashed.push((format!("{stem}.down.sql"), down_hash));
+        if let Some(f) = &follow_up {
+            hashed.push((f.up_file(), checksum::sha256_hex(f.up.as_bytes())));
+            hashed.push((f.down_file(), checksum::sha256_hex(f.down.as_bytes())));
+        }
         hashed.sort_by_key(|(n, _)| parse_file_name(n));
         let sum = checksum::render(&checksum::chain_hashed(
             hashed.iter().map(|(n, h)| (n.as_str(), h.clone())),
@@ -380,8 +499,17 @@ pub fn next_migration(
             changes: summary,
             up_statements,
             destructive,
+            heavy_locks,
+            follow_up,
         })))
     })
+}
+
+fn foreign_keys(d: &Database) -> Vec<&crate::model::constraint::ForeignKey> {
+    d.tables
+        .iter()
+        .flat_map(|t| t.foreign_keys.iter())
+        .collect()
 }
 
 /// Joins a scoped thread, passing a panic on as it was.

@@ -1193,6 +1193,7 @@ fn ordinal(c: Code) -> usize {
         Code::ImplicitNameClash => 37,
         Code::SnapshotInvalid => 38,
         Code::SnapshotEdited => 39,
+        Code::NotNullWithoutBackfill => 40,
     }
 }
 

@@ -86,7 +86,7 @@ pub fn check_statements(mode: TxMode, statements: &[Statement]) -> Result<(), (u
                 return Err((
                     s.line,
                     format!(
-                        "`{}` needs a transaction, but this file has `{NO_TRANSACTION_MARKER}`: such a file may hold only CREATE/DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY, DETACH PARTITION … CONCURRENTLY, ALTER TYPE … ADD VALUE, VACUUM, ANALYZE and SET; move the rest to a transactional migration",
+                        "`{}` needs a transaction, but this file has `{NO_TRANSACTION_MARKER}`: such a file may hold only CREATE/DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY, DETACH PARTITION … CONCURRENTLY, ALTER TYPE … ADD VALUE, ALTER TABLE … VALIDATE CONSTRAINT / ALTER COLUMN … SET NOT NULL / DROP CONSTRAINT IF EXISTS, DO blocks, VACUUM, ANALYZE and SET; move the rest to a transactional migration",
                         s.summary()
                     ),
                 ));
@@ -122,11 +122,19 @@ fn cannot_run_in_transaction(w: &[&str]) -> bool {
     }
 }
 
-/// Statements that are fine, and need no atomicity, outside a transaction.
+/// Statements that are fine, and need no atomicity, outside a transaction: besides the
+/// concurrent index work, the steps of the zero-downtime patterns codegen writes, each
+/// safe to run again after a failure (VALIDATE CONSTRAINT, SET NOT NULL, DROP CONSTRAINT
+/// IF EXISTS, a DO block that backfills in committed batches).
 fn needs_no_transaction(w: &[&str]) -> bool {
+    let has = |pair: [&str; 2]| w.windows(2).any(|p| p == pair);
     cannot_run_in_transaction(w)
-        || matches!(w, ["ANALYZE" | "SET" | "RESET", ..])
-        || matches!(w, ["ALTER", "TYPE", ..] if w.windows(2).any(|p| p == ["ADD", "VALUE"]))
+        || matches!(w, ["ANALYZE" | "SET" | "RESET" | "DO", ..])
+        || matches!(w, ["ALTER", "TYPE", ..] if has(["ADD", "VALUE"]))
+        || matches!(w, ["ALTER", "TABLE", ..]
+            if has(["VALIDATE", "CONSTRAINT"])
+                || (has(["SET", "NOT"]) && w.len() <= 10)
+                || w.windows(4).any(|p| p == ["DROP", "CONSTRAINT", "IF", "EXISTS"]))
 }
 
 #[cfg(test)]
@@ -168,6 +176,17 @@ mod tests {
         )
         .expect("ok");
         assert_eq!(check_statements(TxMode::None, &stmts), Ok(()));
+    }
+
+    #[test]
+    fn a_no_transaction_file_accepts_the_online_steps_codegen_writes() {
+        let stmts = split(
+            "ALTER TABLE a.t VALIDATE CONSTRAINT c;\nALTER TABLE a.t ALTER COLUMN x SET NOT NULL;\nALTER TABLE a.t DROP CONSTRAINT IF EXISTS c;\nDO $b$ BEGIN COMMIT; END $b$;",
+        )
+        .expect("ok");
+        assert_eq!(check_statements(TxMode::None, &stmts), Ok(()));
+        let other = split("ALTER TABLE a.t ADD COLUMN x int;").expect("ok");
+        assert!(check_statements(TxMode::None, &other).is_err());
     }
 
     #[test]

@@ -46,5 +46,11 @@ pub fn database() -> Database {
         .merge(billing::database())
 }
 
+/// The session settings every generated migration starts with: how long a statement waits
+/// for a lock (then the migration fails and can be rerun) and how long it may run.
+pub fn migration_settings() -> ddl::online::Settings {
+    ddl::online::Settings::default()
+}
+
 #[cfg(test)]
 mod tests;

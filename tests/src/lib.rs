@@ -36,6 +36,36 @@ pub fn migration_from(existing: &Existing, db: &Database) -> Generated {
     }
 }
 
+/// Applies a generated migration as the runner would: the main file in one transaction,
+/// then its follow-up (concurrent index builds, validations, backfills) statement by
+/// statement outside a transaction.
+#[track_caller]
+pub fn apply_step(db: &TestDb, m: &Generated) {
+    apply_ok(db, &m.up);
+    if let Some(f) = &m.follow_up {
+        apply_each_ok(db, &f.up);
+    }
+}
+
+/// Rolls a generated migration back: the follow-up's down file first, then the main one.
+#[track_caller]
+pub fn rollback_step(db: &TestDb, m: &Generated) {
+    if let Some(f) = &m.follow_up {
+        apply_each_ok(db, &f.down);
+    }
+    apply_ok(db, &m.down);
+}
+
+/// The migration files a generated migration adds to the directory.
+pub fn step_files(m: &Generated) -> Vec<(String, String)> {
+    let mut out = vec![(m.up_file(), m.up.clone()), (m.down_file(), m.down.clone())];
+    if let Some(f) = &m.follow_up {
+        out.push((f.up_file(), f.up.clone()));
+        out.push((f.down_file(), f.down.clone()));
+    }
+    out
+}
+
 /// Applies SQL in one transaction, as `psql -1 -f` does.
 pub fn apply(db: &TestDb, sql: &str) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("schema-tests-{}", std::process::id()));

@@ -7,7 +7,9 @@ mod common;
 
 use ddl::migration::Existing;
 use ddl::prelude::*;
-use tests::{apply, apply_ok, catalog, first_migration, leftovers, migration_from};
+use tests::{
+    apply, apply_ok, apply_step, catalog, first_migration, leftovers, migration_from, rollback_step,
+};
 
 #[test]
 fn initial_migration_applies_matches_the_catalogs_and_rolls_back_to_empty() {
@@ -116,7 +118,7 @@ fn migrating_step_by_step_equals_building_from_scratch() {
     let stepwise = pgharness::database("shop_stepwise");
     apply_ok(&stepwise, &v1.up);
     let v1_dump = stepwise.schema_dump();
-    apply_ok(&stepwise, &step.up);
+    apply_step(&stepwise, &step);
 
     let scratch = pgharness::database("shop_scratch");
     apply_ok(&scratch, &first_migration(&v2_decl).up);
@@ -127,7 +129,7 @@ fn migrating_step_by_step_equals_building_from_scratch() {
 
     // Down of the step brings the schema back, except for the enum value PostgreSQL
     // cannot remove.
-    apply_ok(&stepwise, &step.down);
+    rollback_step(&stepwise, &step);
     let back = stepwise.schema_dump();
     assert_eq!(back.replace(",\n    'refunded'", ""), v1_dump);
 }
@@ -146,17 +148,17 @@ fn a_one_column_change_is_a_one_statement_migration() {
     assert_eq!(step.up_statements, 1);
     assert!(
         step.up.ends_with(
-            "-- column: shop.orders.note\nALTER TABLE shop.orders ADD COLUMN note text;\n"
+            "-- column: shop.orders.note\n-- lock: ACCESS EXCLUSIVE on shop.orders (rewrite: no)\nALTER TABLE shop.orders ADD COLUMN note text;\n"
         ),
         "{}",
         step.up
     );
-    assert!(step.down.ends_with("-- column: shop.orders.note (destructive: loses data)\nALTER TABLE shop.orders DROP COLUMN note;\n"), "{}", step.down);
+    assert!(step.down.ends_with("-- column: shop.orders.note (destructive: loses data)\n-- lock: ACCESS EXCLUSIVE on shop.orders (rewrite: no)\nALTER TABLE shop.orders DROP COLUMN note;\n"), "{}", step.down);
     assert_eq!(step.stem, "002_alter_orders");
 
     let db = pgharness::database("shop_one_column");
     apply_ok(&db, &v1.up);
-    apply_ok(&db, &step.up);
+    apply_step(&db, &step);
     assert!(catalog::differences(&db, &v2).is_empty());
 }
 

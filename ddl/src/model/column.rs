@@ -36,6 +36,10 @@ pub struct Column {
     /// describes one change, and applies only while the previous type is the one named.
     #[serde(skip)]
     pub converted_from: Option<(ColumnType, SqlExpr)>,
+    /// The value that fills the existing rows when the column is added to (or made NOT
+    /// NULL on) a table in use. Not part of the snapshot: it describes one change.
+    #[serde(skip)]
+    pub backfill: Option<SqlExpr>,
     /// Column-level constraints, moved onto the table by `Table::column`.
     #[serde(skip)]
     pub(crate) inline: Vec<InlineConstraint>,
@@ -65,6 +69,7 @@ impl Column {
             comment: None,
             origin: Origin::here(),
             converted_from: None,
+            backfill: None,
             inline: Vec::new(),
         }
     }
@@ -113,6 +118,15 @@ impl Column {
     /// `col("price", numeric(12, 0)).converted_from(numeric(12, 2), "round(price)")`
     pub fn converted_from(mut self, previous: ColumnType, expr: impl Into<SqlExpr>) -> Self {
         self.converted_from = Some((previous, expr.into()));
+        self
+    }
+
+    /// When this NOT NULL column is added to an existing table (or an existing column
+    /// becomes NOT NULL), fill its rows with `expr` in batches before the constraint is
+    /// validated: `col("plan", TEXT).not_null().backfill("'free'")`. The expression may
+    /// use the row's other columns.
+    pub fn backfill(mut self, expr: impl Into<SqlExpr>) -> Self {
+        self.backfill = Some(expr.into());
         self
     }
 

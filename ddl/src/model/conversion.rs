@@ -71,6 +71,24 @@ fn widens(from: &ColumnType, to: &ColumnType) -> bool {
     }
 }
 
+/// Whether `ALTER COLUMN ... TYPE` rewrites the table: not when the new type is binary
+/// compatible and at least as wide (a longer or unbounded varchar, varchar to text, more
+/// numeric precision at the same scale, cidr to inet).
+pub fn rewrites(from: &ColumnType, to: &ColumnType) -> bool {
+    use ColumnType as T;
+    !matches!(
+        (from, to),
+        (T::Varchar(_), T::Text | T::Varchar(None))
+            | (T::Text, T::Varchar(None))
+            | (T::Cidr, T::Inet)
+    ) && !match (from, to) {
+        (T::Varchar(Some(n)), T::Varchar(Some(m))) => m >= n,
+        (T::Numeric(Some((p, s))), T::Numeric(Some((p2, s2)))) => s == s2 && p2 >= p,
+        (T::Numeric(Some(_)), T::Numeric(None)) => true,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -79,6 +79,14 @@ pub enum PlanError {
         origin: crate::model::names::Origin,
         message: String,
     },
+    /// A change that needs something the declaration does not say (a backfill value).
+    Needs {
+        code: crate::validate::Code,
+        object: String,
+        origin: crate::model::names::Origin,
+        message: String,
+        help: String,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -391,6 +399,27 @@ fn propagate_rebuilds(g: &Graph<'_>, fate: &mut [Fate]) -> Result<(), PlanError>
     Ok(())
 }
 
+/// What goes away of a table's columns (a default, a generation expression) is dropped
+/// in the drop phase; these are its statements, which the second half leaves out.
+pub(crate) fn early_drops(old: &Table, new: &Table) -> Vec<String> {
+    let mut early = Vec::new();
+    for c in &old.columns {
+        let Some(n) = new.find_column(&c.name) else {
+            continue;
+        };
+        if rebuilt(c, n) {
+            continue;
+        }
+        if goes_away(&c.default, &n.default) {
+            early.push(drop_column_part(old, c, "DEFAULT").sql);
+        }
+        if goes_away(&c.generated, &n.generated) {
+            early.push(drop_column_part(old, c, "EXPRESSION").sql);
+        }
+    }
+    early
+}
+
 impl Change<'_> {
     /// The statements of this change, in order.
     pub fn statements(&self) -> Vec<Stmt> {
@@ -414,22 +443,7 @@ impl Change<'_> {
                 out
             }
             Change::AlterTablePost { old, new } => {
-                // What goes away of a column was dropped in the drop phase already.
-                let mut early = Vec::new();
-                for c in &old.columns {
-                    let Some(n) = new.find_column(&c.name) else {
-                        continue;
-                    };
-                    if rebuilt(c, n) {
-                        continue;
-                    }
-                    if goes_away(&c.default, &n.default) {
-                        early.push(drop_column_part(old, c, "DEFAULT").sql);
-                    }
-                    if goes_away(&c.generated, &n.generated) {
-                        early.push(drop_column_part(old, c, "EXPRESSION").sql);
-                    }
-                }
+                let early = early_drops(old, new);
                 render::alter_table_post(old, new)
                     .into_iter()
                     .filter(|s| !early.contains(&s.sql))

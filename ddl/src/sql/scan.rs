@@ -355,6 +355,25 @@ pub fn extension_of_opclass(opclass: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether an expression calls a function PostgreSQL evaluates per row (a default that
+/// calls one fills existing rows one by one: `ADD COLUMN` then rewrites the table).
+pub fn is_volatile(expr: &str) -> bool {
+    const VOLATILE: &[&str] = &[
+        "random",
+        "gen_random_uuid",
+        "uuid_generate_v1",
+        "uuid_generate_v1mc",
+        "uuid_generate_v4",
+        "clock_timestamp",
+        "timeofday",
+        "nextval",
+        "txid_current",
+    ];
+    calls(expr)
+        .iter()
+        .any(|c| VOLATILE.contains(&c.name.to_ascii_lowercase().as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

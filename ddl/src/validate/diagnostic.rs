@@ -50,6 +50,7 @@ pub enum Code {
     SnapshotInvalid,
     /// `schema.snapshot.json` is not the snapshot the newest migration recorded.
     SnapshotEdited,
+    NotNullWithoutBackfill,
 }
 
 impl Code {
@@ -94,6 +95,7 @@ impl Code {
         Code::UnsupportedChange,
         Code::SnapshotInvalid,
         Code::SnapshotEdited,
+        Code::NotNullWithoutBackfill,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -138,6 +140,7 @@ impl Code {
             Code::UnsupportedChange => "unsupported-change",
             Code::SnapshotInvalid => "snapshot-invalid",
             Code::SnapshotEdited => "snapshot-edited",
+            Code::NotNullWithoutBackfill => "not-null-without-backfill",
         }
     }
 }

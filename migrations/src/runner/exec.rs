@@ -88,6 +88,16 @@ pub async fn run(
             .map_err(|e| history::db_err("cannot begin a transaction", &e))?;
     }
     for (i, st) in s.statements.iter().enumerate() {
+        if !tx && let Some((index, table)) = concurrent_index_target(&st.sql) {
+            drop_invalid_index(conn, &index, &table)
+                .await
+                .map_err(|e| {
+                    history::db_err(
+                        "cannot look for an invalid index left by an earlier attempt",
+                        &e,
+                    )
+                })?;
+        }
         if let Err(e) = exec(conn, &st.sql).await {
             let aftermath = if tx {
                 // The rollback result does not matter: a dead connection rolls back too.
@@ -146,6 +156,90 @@ pub async fn run(
     Ok(elapsed)
 }
 
+/// The index and table of a `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ON
+/// table` statement, as written (quoted identifiers kept).
+fn concurrent_index_target(sql: &str) -> Option<(String, String)> {
+    let words = identifier_words(sql);
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let upper: Vec<String> = w.iter().map(|x| x.to_ascii_uppercase()).collect();
+    let u: Vec<&str> = upper.iter().map(String::as_str).collect();
+    let rest = match u.as_slice() {
+        ["CREATE", "INDEX", "CONCURRENTLY", ..] => 3,
+        ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", ..] => 4,
+        _ => return None,
+    };
+    let rest = if u.get(rest..rest + 3) == Some(&["IF", "NOT", "EXISTS"][..]) {
+        rest + 3
+    } else {
+        rest
+    };
+    match (w.get(rest), u.get(rest + 1), w.get(rest + 2)) {
+        (Some(name), Some(&"ON"), Some(table)) => Some(((*name).to_owned(), (*table).to_owned())),
+        _ => None,
+    }
+}
+
+/// Words of a statement, a double-quoted identifier (with a qualifying `schema.` part)
+/// kept as one word.
+fn identifier_words(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push_str("\"\"");
+                chars.next();
+            }
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            c if !quoted && (c.is_whitespace() || c == '(' || c == ';') => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                if c == '(' {
+                    break;
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// A concurrent build that failed (lock timeout, a duplicate for a unique index) leaves an
+/// INVALID index behind; `IF NOT EXISTS` would then skip the build and keep the broken
+/// index. So before the statement runs again, such a leftover is dropped.
+async fn drop_invalid_index(
+    conn: &mut PgConnection,
+    index: &str,
+    table: &str,
+) -> Result<(), sqlx::Error> {
+    let leftover: Option<(String,)> = sqlx::query_as(
+        "SELECT format('%I.%I', n.nspname, c.relname)
+           FROM pg_index i
+           JOIN pg_class c ON c.oid = i.indexrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE NOT i.indisvalid
+            AND i.indrelid = to_regclass($2)
+            AND c.relname = (parse_ident($1))[array_upper(parse_ident($1), 1)]",
+    )
+    .bind(index)
+    .bind(table)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((name,)) = leftover {
+        exec(conn, &format!("DROP INDEX CONCURRENTLY IF EXISTS {name}")).await?;
+    }
+    Ok(())
+}
+
 /// Runs SQL with the simple-query protocol: no prepared statement, so any utility
 /// statement (CREATE INDEX CONCURRENTLY included) runs as psql would run it.
 pub async fn exec(conn: &mut PgConnection, sql: &str) -> Result<(), sqlx::Error> {
@@ -201,4 +295,27 @@ fn statement_error(e: &sqlx::Error, s: &Script, st: &Statement, aftermath: Strin
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod concurrent_index_tests {
+    use super::concurrent_index_target;
+
+    #[test]
+    fn the_index_and_table_of_a_concurrent_build_are_found_as_written() {
+        assert_eq!(
+            concurrent_index_target(
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON app.users (email);"
+            ),
+            Some(("users_email_idx".into(), "app.users".into()))
+        );
+        assert_eq!(
+            concurrent_index_target(
+                "CREATE UNIQUE INDEX CONCURRENTLY \"Odd Name\" ON \"My Schema\".\"T\"(x)"
+            ),
+            Some(("\"Odd Name\"".into(), "\"My Schema\".\"T\"".into()))
+        );
+        assert_eq!(concurrent_index_target("CREATE INDEX i ON t (x)"), None);
+        assert_eq!(concurrent_index_target("DROP INDEX CONCURRENTLY i"), None);
+    }
 }

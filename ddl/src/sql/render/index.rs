@@ -1,6 +1,6 @@
 //! Indexes.
 
-use super::Stmt;
+use super::{LockMode, Stmt};
 use crate::model::index::{Index, IndexMethod, IndexTarget, NullsOrder, SortOrder};
 use crate::model::names::QName;
 use crate::model::table::Table;
@@ -54,10 +54,46 @@ pub fn create_index(t: &Table, ix: &Index) -> Stmt {
         sql.push_str(&format!(" WHERE {}", p.as_str()));
     }
     sql.push(';');
+    // Blocks writes (not reads) while the index builds.
     Stmt::new("index", format!("{}.{}", t.name.schema, ix.name), sql)
+        .locks(LockMode::Share, &[&t.name])
+        .scans(true)
 }
 
 pub fn drop_index(t: &Table, ix: &Index) -> Stmt {
     let q = QName::new(t.name.schema.clone(), ix.name.clone());
     Stmt::new("index", q.to_string(), format!("DROP INDEX {};", qname(&q)))
+        .locks(LockMode::AccessExclusive, &[&t.name])
+}
+
+/// `CREATE INDEX CONCURRENTLY IF NOT EXISTS`: builds without blocking writes; a rerun after
+/// a failed build finds the index already there (the runner drops an INVALID one first).
+pub fn create_index_concurrently(t: &Table, ix: &Index) -> Stmt {
+    let plain = create_index(t, ix);
+    let sql = plain.sql.replacen(
+        if ix.unique {
+            "CREATE UNIQUE INDEX "
+        } else {
+            "CREATE INDEX "
+        },
+        if ix.unique {
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "
+        } else {
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS "
+        },
+        1,
+    );
+    Stmt { sql, ..plain }
+        .locks(LockMode::ShareUpdateExclusive, &[&t.name])
+        .scans(true)
+}
+
+pub fn drop_index_concurrently(t: &Table, ix: &Index) -> Stmt {
+    let q = QName::new(t.name.schema.clone(), ix.name.clone());
+    Stmt::new(
+        "index",
+        q.to_string(),
+        format!("DROP INDEX CONCURRENTLY IF EXISTS {};", qname(&q)),
+    )
+    .locks(LockMode::ShareUpdateExclusive, &[&t.name])
 }

@@ -3,6 +3,7 @@
 
 mod function;
 mod index;
+mod lock;
 mod objects;
 mod policy;
 mod rows;
@@ -11,6 +12,7 @@ mod trigger;
 
 pub use function::*;
 pub use index::*;
+pub use lock::*;
 pub use objects::*;
 pub use policy::*;
 pub use rows::*;
@@ -29,6 +31,8 @@ pub struct Stmt {
     pub sql: String,
     /// Marks a step that loses data; shown in the file and gated by codegen.
     pub destructive: bool,
+    /// The table lock the statement takes, if it touches a table.
+    pub lock: Option<Lock>,
 }
 
 impl Stmt {
@@ -38,11 +42,39 @@ impl Stmt {
             name: name.into(),
             sql,
             destructive: false,
+            lock: None,
         }
     }
 
     pub fn destructive(mut self) -> Self {
         self.destructive = true;
+        self
+    }
+
+    /// The lock this statement takes on `tables`.
+    pub fn locks(mut self, mode: LockMode, tables: &[&crate::model::names::QName]) -> Self {
+        self.lock = Some(Lock {
+            mode,
+            tables: tables.iter().map(|q| (*q).clone()).collect(),
+            rewrite: false,
+            scan: false,
+        });
+        self
+    }
+
+    /// The statement rewrites the table it locks.
+    pub fn rewrites(mut self, yes: bool) -> Self {
+        if let Some(l) = &mut self.lock {
+            l.rewrite = yes;
+        }
+        self
+    }
+
+    /// The statement reads every row of the table it locks.
+    pub fn scans(mut self, yes: bool) -> Self {
+        if let Some(l) = &mut self.lock {
+            l.scan = yes;
+        }
         self
     }
 }

@@ -1,6 +1,6 @@
 //! Row-level-security policies.
 
-use super::Stmt;
+use super::{LockMode, Stmt};
 use crate::model::policy::{Policy, PolicyCommand};
 use crate::model::table::Table;
 use crate::sql::ident::{ident, qname};
@@ -35,6 +35,7 @@ pub fn create_policy(t: &Table, p: &Policy) -> Stmt {
     }
     sql.push(';');
     Stmt::new("policy", format!("{}.{}", t.name, p.name), sql)
+        .locks(LockMode::AccessExclusive, &[&t.name])
 }
 
 pub fn drop_policy(t: &Table, p: &Policy) -> Stmt {
@@ -43,4 +44,5 @@ pub fn drop_policy(t: &Table, p: &Policy) -> Stmt {
         format!("{}.{}", t.name, p.name),
         format!("DROP POLICY {} ON {};", ident(&p.name), qname(&t.name)),
     )
+    .locks(LockMode::AccessExclusive, &[&t.name])
 }

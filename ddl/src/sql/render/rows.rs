@@ -1,6 +1,6 @@
 //! Reference rows: INSERT, DELETE and UPDATE by primary key.
 
-use super::Stmt;
+use super::{LockMode, Stmt};
 use crate::model::expr::Literal;
 use crate::model::table::{Rows, Table};
 use crate::sql::ident::{ident, ident_list, qname};
@@ -15,16 +15,19 @@ pub fn insert_rows(t: &Table, rows: &Rows, values: &[&Vec<Literal>]) -> Option<S
         return None;
     }
     let lines: Vec<String> = values.iter().map(|r| row_sql(r)).collect();
-    Some(Stmt::new(
-        "rows",
-        t.name.to_string(),
-        format!(
-            "INSERT INTO {} ({}) VALUES\n    {};",
-            qname(&t.name),
-            ident_list(&rows.columns),
-            lines.join(",\n    ")
-        ),
-    ))
+    Some(
+        Stmt::new(
+            "rows",
+            t.name.to_string(),
+            format!(
+                "INSERT INTO {} ({}) VALUES\n    {};",
+                qname(&t.name),
+                ident_list(&rows.columns),
+                lines.join(",\n    ")
+            ),
+        )
+        .locks(LockMode::RowExclusive, &[&t.name]),
+    )
 }
 
 /// `DELETE` of rows given by their primary-key values.
@@ -53,6 +56,7 @@ pub fn delete_rows(t: &Table, pk: &[String], keys: &[Vec<Literal>]) -> Option<St
                 list.join(", ")
             ),
         )
+        .locks(LockMode::RowExclusive, &[&t.name])
         .destructive(),
     )
 }
@@ -79,4 +83,5 @@ pub fn update_row(t: &Table, rows: &Rows, pk: &[String], row: &[Literal]) -> Stm
             conds.join(" AND ")
         ),
     )
+    .locks(LockMode::RowExclusive, &[&t.name])
 }

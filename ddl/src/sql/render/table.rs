@@ -1,11 +1,12 @@
 //! Tables: columns, in-line constraints, row-level security switches, comments, and the
 //! two halves of an ALTER TABLE.
 
-use super::{Stmt, comment_sql, type_sql};
+use super::{LockMode, Stmt, comment_sql, type_sql};
 use crate::model::column::{Column, Identity};
 use crate::model::constraint::{Check, Deferrable, FkAction, ForeignKey, PrimaryKey, Unique};
 use crate::model::conversion::Conversion;
 use crate::model::expr::quote_literal;
+use crate::model::names::QName;
 use crate::model::table::Table;
 use crate::sql::ident::{ident, ident_list, qname};
 
@@ -97,11 +98,24 @@ pub fn create_table(t: &Table) -> Vec<Stmt> {
     let name = qname(&t.name);
     let mut lines: Vec<String> = t.columns.iter().map(column_def).collect();
     lines.extend(constraint_defs(t).into_iter().map(|(_, d)| d));
-    let mut out = vec![Stmt::new(
+    let mut create = Stmt::new(
         "table",
         t.name.to_string(),
         format!("CREATE TABLE {name} (\n    {}\n);", lines.join(",\n    ")),
-    )];
+    );
+    // A foreign key locks the table it references while the new table is created.
+    let mut referenced: Vec<&QName> = t
+        .foreign_keys
+        .iter()
+        .filter(|f| !f.add_later && f.ref_table != t.name)
+        .map(|f| &f.ref_table)
+        .collect();
+    referenced.sort();
+    referenced.dedup();
+    if !referenced.is_empty() {
+        create = create.locks(LockMode::ShareRowExclusive, &referenced);
+    }
+    let mut out = vec![create];
     out.extend(rls_stmts(t, &Default::default()));
     out.extend(table_comment(t, None));
     out.extend(t.columns.iter().filter_map(|c| column_comment(t, c, None)));
@@ -111,7 +125,12 @@ pub fn create_table(t: &Table) -> Vec<Stmt> {
 fn rls_stmts(t: &Table, old: &crate::model::table::Rls) -> Vec<Stmt> {
     let name = qname(&t.name);
     let mut out = Vec::new();
-    let mut push = |sql: String| out.push(Stmt::new("row level security", t.name.to_string(), sql));
+    let mut push = |sql: String| {
+        out.push(
+            Stmt::new("row level security", t.name.to_string(), sql)
+                .locks(LockMode::AccessExclusive, &[&t.name]),
+        )
+    };
     if t.rls.enabled != old.enabled {
         let verb = if t.rls.enabled { "ENABLE" } else { "DISABLE" };
         push(format!("ALTER TABLE {name} {verb} ROW LEVEL SECURITY;"));
@@ -132,6 +151,7 @@ fn table_comment(t: &Table, old: Option<&Table>) -> Option<Stmt> {
             t.name.to_string(),
             comment_sql(format!("TABLE {}", qname(&t.name)), t.comment.as_ref()),
         )
+        .locks(LockMode::ShareUpdateExclusive, &[&t.name])
     })
 }
 
@@ -146,6 +166,7 @@ fn column_comment(t: &Table, c: &Column, old: Option<&Column>) -> Option<Stmt> {
                 c.comment.as_ref(),
             ),
         )
+        .locks(LockMode::ShareUpdateExclusive, &[&t.name])
     })
 }
 
@@ -156,6 +177,7 @@ pub fn drop_table(t: &Table) -> Vec<Stmt> {
             t.name.to_string(),
             format!("DROP TABLE {};", qname(&t.name)),
         )
+        .locks(LockMode::AccessExclusive, &[&t.name])
         .destructive(),
     ]
 }
@@ -168,11 +190,14 @@ pub fn alter_table_pre(old: &Table, new: &Table) -> Vec<Stmt> {
     let new_defs = constraint_defs(new);
     for (cname, def) in constraint_defs(old) {
         if !new_defs.iter().any(|(n, d)| *n == cname && *d == def) {
-            out.push(Stmt::new(
-                "constraint",
-                format!("{}.{cname}", new.name),
-                format!("ALTER TABLE {name} DROP CONSTRAINT {};", ident(&cname)),
-            ));
+            out.push(
+                Stmt::new(
+                    "constraint",
+                    format!("{}.{cname}", new.name),
+                    format!("ALTER TABLE {name} DROP CONSTRAINT {};", ident(&cname)),
+                )
+                .locks(LockMode::AccessExclusive, &[&new.name]),
+            );
         }
     }
     for c in &old.columns {
@@ -188,6 +213,7 @@ pub fn alter_table_pre(old: &Table, new: &Table) -> Vec<Stmt> {
                     format!("{}.{}", new.name, c.name),
                     format!("ALTER TABLE {name} DROP COLUMN {};", ident(&c.name)),
                 )
+                .locks(LockMode::AccessExclusive, &[&new.name])
                 .destructive(),
             );
         }
@@ -198,29 +224,20 @@ pub fn alter_table_pre(old: &Table, new: &Table) -> Vec<Stmt> {
 /// The second half of altering a table: new and changed columns, then constraints,
 /// row-level security and comments.
 pub fn alter_table_post(old: &Table, new: &Table) -> Vec<Stmt> {
-    let name = qname(&new.name);
     let mut out = Vec::new();
     for c in &new.columns {
         let col_name = format!("{}.{}", new.name, c.name);
         let prev = old.find_column(&c.name);
         let rebuilt = prev.is_some_and(|p| p.generated != c.generated && c.generated.is_some());
         match prev {
-            Some(p) if !rebuilt => out.extend(alter_column(&name, &col_name, p, c)),
-            _ => out.push(Stmt::new(
-                "column",
-                col_name,
-                format!("ALTER TABLE {name} ADD COLUMN {};", column_def(c)),
-            )),
+            Some(p) if !rebuilt => out.extend(alter_column(&new.name, &col_name, p, c)),
+            _ => out.push(add_column(new, c)),
         }
     }
     let old_defs = constraint_defs(old);
     for (cname, def) in constraint_defs(new) {
         if !old_defs.iter().any(|(n, d)| *n == cname && *d == def) {
-            out.push(Stmt::new(
-                "constraint",
-                format!("{}.{cname}", new.name),
-                format!("ALTER TABLE {name} ADD {def};"),
-            ));
+            out.push(add_constraint(new, &cname, &def, false));
         }
     }
     out.extend(rls_stmts(new, &old.rls));
@@ -237,7 +254,8 @@ pub fn alter_table_post(old: &Table, new: &Table) -> Vec<Stmt> {
 /// value would not survive the cast unchanged. An explicit cast rounds numbers and cuts
 /// strings without a word, so the check compares each value with its round trip. The
 /// table is locked first so that no row written in between escapes the check.
-fn lossless_guard(table: &str, col_name: &str, old: &Column, new: &Column) -> Stmt {
+fn lossless_guard(t: &QName, col_name: &str, old: &Column, new: &Column) -> Stmt {
+    let table = qname(t);
     let c = ident(&new.name);
     let message = format!(
         "{col_name}: some values would change converting {} to {}",
@@ -268,9 +286,57 @@ fn lossless_guard(table: &str, col_name: &str, old: &Column, new: &Column) -> St
         col_name.to_owned(),
         format!("DO {tag}{body}{tag};"),
     )
+    .locks(LockMode::AccessExclusive, &[t])
+    .scans(true)
 }
 
-fn alter_column(table: &str, col_name: &str, old: &Column, new: &Column) -> Vec<Stmt> {
+/// `ADD COLUMN`: a volatile default, an identity or a stored generated column fills every
+/// existing row, which rewrites the table; a constant or stable default does not (PG 11+).
+pub(super) fn add_column(t: &Table, c: &Column) -> Stmt {
+    let volatile = c
+        .default
+        .as_ref()
+        .is_some_and(|d| crate::sql::scan::is_volatile(d.as_str()));
+    Stmt::new(
+        "column",
+        format!("{}.{}", t.name, c.name),
+        format!(
+            "ALTER TABLE {} ADD COLUMN {};",
+            qname(&t.name),
+            column_def(c)
+        ),
+    )
+    .locks(LockMode::AccessExclusive, &[&t.name])
+    .rewrites(volatile || c.identity.is_some() || c.generated.is_some())
+}
+
+/// `ADD CONSTRAINT`: a foreign key locks both tables against writes and checks every row; a
+/// CHECK reads every row under ACCESS EXCLUSIVE; PRIMARY KEY and UNIQUE build an index.
+/// `NOT VALID` (foreign keys and checks) skips the check: a brief lock, validated later.
+pub(super) fn add_constraint(t: &Table, cname: &str, def: &str, not_valid: bool) -> Stmt {
+    let fk = t.foreign_keys.iter().find(|f| f.name == cname);
+    let stmt = Stmt::new(
+        "constraint",
+        format!("{}.{cname}", t.name),
+        format!(
+            "ALTER TABLE {} ADD {def}{};",
+            qname(&t.name),
+            if not_valid { " NOT VALID" } else { "" }
+        ),
+    );
+    match fk {
+        Some(f) if f.ref_table != t.name => stmt
+            .locks(LockMode::ShareRowExclusive, &[&t.name, &f.ref_table])
+            .scans(!not_valid),
+        _ => stmt
+            .locks(LockMode::AccessExclusive, &[&t.name])
+            .scans(!not_valid),
+    }
+}
+
+pub(super) fn alter_column(t: &QName, col_name: &str, old: &Column, new: &Column) -> Vec<Stmt> {
+    let table = qname(t);
+    let table = table.as_str();
     let alter = |what: String| {
         Stmt::new(
             "column",
@@ -280,6 +346,7 @@ fn alter_column(table: &str, col_name: &str, old: &Column, new: &Column) -> Vec<
                 ident(&new.name)
             ),
         )
+        .locks(LockMode::AccessExclusive, &[t])
     };
     let mut out = Vec::new();
     if old.ty != new.ty {
@@ -295,10 +362,11 @@ fn alter_column(table: &str, col_name: &str, old: &Column, new: &Column) -> Vec<
             // A plain ALTER TYPE uses the assignment cast, which keeps a widened value.
             None if !lossy => alter(format!("TYPE {ty}")),
             None => {
-                out.push(lossless_guard(table, col_name, old, new));
+                out.push(lossless_guard(t, col_name, old, new));
                 alter(format!("TYPE {ty} USING {}::{ty}", ident(&new.name)))
             }
-        };
+        }
+        .rewrites(crate::model::conversion::rewrites(&old.ty, &new.ty));
         out.push(if lossy { step.destructive() } else { step });
     }
     let identity = match (old.identity, new.identity) {
@@ -324,24 +392,75 @@ fn alter_column(table: &str, col_name: &str, old: &Column, new: &Column) -> Vec<
     let old_nn = !old.nullable || old.identity.is_some();
     let new_nn = !new.nullable || new.identity.is_some();
     if old_nn != new_nn && !(new.identity.is_some() && old.identity.is_none()) {
-        out.push(alter(
-            if new_nn {
-                "SET NOT NULL"
-            } else {
-                "DROP NOT NULL"
-            }
-            .into(),
-        ));
+        out.push(
+            alter(
+                if new_nn {
+                    "SET NOT NULL"
+                } else {
+                    "DROP NOT NULL"
+                }
+                .into(),
+            )
+            .scans(new_nn),
+        );
     }
     out
 }
 
+/// A foreign key or CHECK of the table added `NOT VALID`: existing rows are checked later
+/// by [`validate_constraint`], without blocking writers.
+pub fn constraint_not_valid(t: &Table, cname: &str) -> Stmt {
+    let def = constraint_defs(t)
+        .into_iter()
+        .find(|(n, _)| n == cname)
+        .map(|(_, d)| d)
+        .unwrap_or_default();
+    add_constraint(t, cname, &def, true)
+}
+
+/// `VALIDATE CONSTRAINT`: checks the existing rows while writes go on (SHARE UPDATE
+/// EXCLUSIVE; a foreign key also takes ROW SHARE on the table it references).
+pub fn validate_constraint(t: &Table, cname: &str, fk: Option<&ForeignKey>) -> Stmt {
+    let mut tables = vec![&t.name];
+    if let Some(f) = fk.filter(|f| f.ref_table != t.name) {
+        tables.push(&f.ref_table);
+    }
+    Stmt::new(
+        "constraint",
+        format!("{}.{cname}", t.name),
+        format!(
+            "ALTER TABLE {} VALIDATE CONSTRAINT {};",
+            qname(&t.name),
+            ident(cname)
+        ),
+    )
+    .locks(LockMode::ShareUpdateExclusive, &tables)
+    .scans(true)
+}
+
+pub fn add_foreign_key_not_valid(t: &Table, fk: &ForeignKey) -> Stmt {
+    add_foreign_key_as(t, fk, true)
+}
+
+/// A foreign key added after both tables exist; `NOT VALID` leaves the check of existing
+/// rows to a later `VALIDATE CONSTRAINT`.
 pub fn add_foreign_key(t: &Table, fk: &ForeignKey) -> Stmt {
+    add_foreign_key_as(t, fk, false)
+}
+
+fn add_foreign_key_as(t: &Table, fk: &ForeignKey, not_valid: bool) -> Stmt {
     Stmt::new(
         "foreign key",
         format!("{}.{}", t.name, fk.name),
-        format!("ALTER TABLE {}\n    ADD {};", qname(&t.name), fk_def(fk)),
+        format!(
+            "ALTER TABLE {}\n    ADD {}{};",
+            qname(&t.name),
+            fk_def(fk),
+            if not_valid { " NOT VALID" } else { "" }
+        ),
     )
+    .locks(LockMode::ShareRowExclusive, &[&t.name, &fk.ref_table])
+    .scans(!not_valid)
 }
 
 pub fn drop_foreign_key(t: &Table, fk: &ForeignKey) -> Stmt {
@@ -354,6 +473,7 @@ pub fn drop_foreign_key(t: &Table, fk: &ForeignKey) -> Stmt {
             ident(&fk.name)
         ),
     )
+    .locks(LockMode::AccessExclusive, &[&t.name, &fk.ref_table])
 }
 
 #[cfg(test)]

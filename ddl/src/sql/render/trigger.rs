@@ -1,6 +1,6 @@
 //! Triggers.
 
-use super::Stmt;
+use super::{LockMode, Stmt};
 use crate::model::expr::quote_literal;
 use crate::model::table::Table;
 use crate::model::trigger::{ForEach, Timing, Trigger, TriggerEvent};
@@ -45,6 +45,7 @@ pub fn create_trigger(t: &Table, tr: &Trigger) -> Stmt {
             args.join(", ")
         ),
     )
+    .locks(LockMode::ShareRowExclusive, &[&t.name])
 }
 
 pub fn drop_trigger(t: &Table, tr: &Trigger) -> Stmt {
@@ -53,4 +54,5 @@ pub fn drop_trigger(t: &Table, tr: &Trigger) -> Stmt {
         format!("{}.{}", t.name, tr.name),
         format!("DROP TRIGGER {} ON {};", ident(&tr.name), qname(&t.name)),
     )
+    .locks(LockMode::AccessExclusive, &[&t.name])
 }
