@@ -87,6 +87,11 @@ const DEFAULTS: &[(&str, f64, &str)] = &[
         "an index never scanned is reported from this size",
     ),
     (
+        "fk_unindexed_min_rows",
+        10_000.0,
+        "a foreign key without an index is reported from this many rows",
+    ),
+    (
         "lock_wait_warn_s",
         5.0,
         "a session waiting for a lock another holds",
@@ -172,6 +177,15 @@ pub async fn run(url: String, args: HealthArgs) -> anyhow::Result<Verdict> {
     let started = Instant::now();
     let (mut conn, target) = connect_as(&url, "cli health").await?;
     let connect_time = started.elapsed();
+    // A health check must never queue behind the locks it looks for, nor run long.
+    sqlx::query("SET lock_timeout = '500ms'")
+        .execute(&mut conn)
+        .await
+        .context("cannot set lock_timeout")?;
+    sqlx::query("SET statement_timeout = '30s'")
+        .execute(&mut conn)
+        .await
+        .context("cannot set statement_timeout")?;
     let version: String = sqlx::query_scalar("SHOW server_version")
         .fetch_one(&mut conn)
         .await
@@ -190,7 +204,7 @@ pub async fn run(url: String, args: HealthArgs) -> anyhow::Result<Verdict> {
         "long queries",
         long_queries(&mut conn, &limits).await,
     ));
-    checks.push(guard("integrity", integrity(&mut conn).await));
+    checks.push(guard("integrity", integrity(&mut conn, &limits).await));
     checks.push(guard("indexes", indexes(&mut conn, &limits).await));
     checks.push(guard("blocking locks", locks(&mut conn, &limits).await));
     checks.push(guard("cache hit ratio", cache(&mut conn, &limits).await));
@@ -331,14 +345,29 @@ async fn size(conn: &mut PgConnection, t: &Thresholds) -> Result<Check, sqlx::Er
     let db: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())::bigint")
         .fetch_one(&mut *conn)
         .await?;
-    let tables: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT n.nspname || '.' || c.relname, pg_total_relation_size(c.oid)::bigint \
+    // Candidates by the planner's page counts (no lock), then exact sizes, each giving up
+    // at once (lock_timeout) on a table someone holds exclusively.
+    let candidates: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT c.oid::bigint, n.nspname || '.' || c.relname, \
+         ((c.relpages::bigint + coalesce((SELECT sum(x.relpages) FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid \
+              WHERE i.indrelid = c.oid), 0)::bigint) * current_setting('block_size')::bigint) \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
-         AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 2 DESC, 1 LIMIT 5",
+         AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 3 DESC, 2 LIMIT 20",
     )
     .fetch_all(&mut *conn)
     .await?;
+    let mut tables: Vec<(String, i64)> = Vec::new();
+    for (oid, name, estimate) in candidates {
+        let exact: Result<i64, _> =
+            sqlx::query_scalar("SELECT pg_total_relation_size($1::bigint::oid)::bigint")
+                .bind(oid)
+                .fetch_one(&mut *conn)
+                .await;
+        tables.push((name, exact.unwrap_or(estimate)));
+    }
+    tables.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    tables.truncate(5);
     let gb = db as f64 / 1024.0 / 1024.0 / 1024.0;
     let largest = tables
         .first()
@@ -414,18 +443,26 @@ async fn long_queries(conn: &mut PgConnection, t: &Thresholds) -> Result<Check, 
     ))
 }
 
-async fn integrity(conn: &mut PgConnection) -> Result<Check, sqlx::Error> {
-    // A foreign key is covered when an index's leading columns are its columns.
-    let unindexed: Vec<(String, String)> = sqlx::query_as(
-        "SELECT n.nspname || '.' || r.relname, c.conname FROM pg_constraint c \
+async fn integrity(conn: &mut PgConnection, t: &Thresholds) -> Result<Check, sqlx::Error> {
+    // A foreign key is covered when a full (not partial) index's leading columns are its
+    // columns. Without one, a DELETE or key UPDATE on the referenced table scans the
+    // referencing one: it matters from a size on (`fk_unindexed_min_rows`).
+    let all_unindexed: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT n.nspname || '.' || r.relname, c.conname, \
+         greatest(r.reltuples::bigint, coalesce(s.n_live_tup, 0))::bigint FROM pg_constraint c \
          JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace \
+         LEFT JOIN pg_stat_user_tables s ON s.relid = r.oid \
          WHERE c.contype = 'f' AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
-         AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid \
+         AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid AND i.indpred IS NULL \
              AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(c.conkey)] @> c.conkey) \
          ORDER BY 1, 2",
     )
     .fetch_all(&mut *conn)
     .await?;
+    let min_rows = t.get("fk_unindexed_min_rows");
+    let (unindexed, small): (Vec<_>, Vec<_>) = all_unindexed
+        .into_iter()
+        .partition(|(_, _, rows)| *rows as f64 >= min_rows);
     let not_valid: Vec<(String, String)> = sqlx::query_as(
         "SELECT n.nspname || '.' || r.relname, c.conname FROM pg_constraint c \
          JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace \
@@ -444,7 +481,7 @@ async fn integrity(conn: &mut PgConnection) -> Result<Check, sqlx::Error> {
     .await?;
     let mut details: Vec<String> = unindexed
         .iter()
-        .map(|(t, c)| format!("foreign key {c} on {t} has no index on its columns"))
+        .map(|(t, c, n)| format!("foreign key {c} on {t} has no index on its columns ({n} rows)"))
         .collect();
     details.extend(not_valid.iter().map(|(t, c)| {
         format!("constraint {c} on {t} is NOT VALID (not checked on existing rows)")
@@ -459,12 +496,16 @@ async fn integrity(conn: &mut PgConnection) -> Result<Check, sqlx::Error> {
     } else {
         Level::Warn
     };
+    details.extend(small.iter().map(|(t, c, n)| {
+        format!("foreign key {c} on {t} has no index on its columns (only {n} rows: not judged)")
+    }));
     Ok(Check::new(
         "integrity",
         level,
         format!(
-            "{} unindexed foreign keys, {} NOT VALID constraints, {} tables without primary key",
+            "{} unindexed foreign keys on tables of {} rows or more, {} NOT VALID constraints, {} tables without primary key",
             unindexed.len(),
+            num(min_rows),
             not_valid.len(),
             no_key.len()
         ),
@@ -482,10 +523,12 @@ async fn indexes(conn: &mut PgConnection, t: &Thresholds) -> Result<Check, sqlx:
     .await?;
     let min_bytes = (t.get("unused_index_min_mb") * 1024.0 * 1024.0) as i64;
     let unused: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT s.schemaname || '.' || s.indexrelname, pg_relation_size(s.indexrelid)::bigint \
+        "SELECT s.schemaname || '.' || s.indexrelname, \
+         (c.relpages::bigint * current_setting('block_size')::bigint) \
          FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid \
+         JOIN pg_class c ON c.oid = s.indexrelid \
          WHERE s.idx_scan = 0 AND NOT i.indisunique AND NOT i.indisprimary \
-         AND pg_relation_size(s.indexrelid) >= $1 ORDER BY 2 DESC, 1",
+         AND c.relpages::bigint * current_setting('block_size')::bigint >= $1 ORDER BY 2 DESC, 1",
     )
     .bind(min_bytes)
     .fetch_all(&mut *conn)
