@@ -578,11 +578,8 @@ async fn locks(conn: &mut PgConnection, t: &Thresholds) -> Result<Check, sqlx::E
     let level = if rows.is_empty() {
         Level::Ok
     } else {
-        // Any blocked session is worth a warning once it has waited past the threshold.
-        match t.above(worst, "lock_wait_warn_s", "lock_wait_fail_s") {
-            Level::Ok => Level::Ok,
-            l => l,
-        }
+        // A blocked session is reported once it has waited past the threshold.
+        t.above(worst, "lock_wait_warn_s", "lock_wait_fail_s")
     };
     let figure = if rows.is_empty() {
         "no session waits for another's lock".into()
