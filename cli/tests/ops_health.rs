@@ -230,3 +230,48 @@ fn an_unknown_threshold_is_refused() {
         "{run}"
     );
 }
+
+#[test]
+fn every_threshold_is_wired_to_its_check() {
+    let db = platform_db("health_thresholds");
+    let (run, v) = health(
+        &db.url,
+        &[
+            "--threshold",
+            "latency_warn_ms=0",
+            "--threshold",
+            "query_warn_ms=0",
+            "--threshold",
+            "database_size_warn_gb=0",
+            "--threshold",
+            "connections_warn_pct=0",
+            "--threshold",
+            "cache_min_blocks=0",
+            "--threshold",
+            "cache_hit_warn_pct=101",
+            "--threshold",
+            "fk_unindexed_min_rows=0",
+        ],
+    );
+    assert_eq!(run.code, 2, "{run}");
+    for name in [
+        "connectivity",
+        "query response",
+        "size",
+        "connections",
+        "cache hit ratio",
+        "integrity",
+    ] {
+        assert_eq!(check(&v, name)["status"], "warn", "{}", check(&v, name));
+    }
+    // The platform's own foreign keys without an index, listed when judged at any size.
+    assert!(
+        check(&v, "integrity")["details"]
+            .to_string()
+            .contains("on core.api_keys has no index"),
+        "{}",
+        check(&v, "integrity")
+    );
+    let (_, v) = health(&db.url, &["--threshold", "connections_fail_pct=0"]);
+    assert_eq!(check(&v, "connections")["status"], "fail");
+}
