@@ -503,7 +503,7 @@ async fn integrity(conn: &mut PgConnection, t: &Thresholds) -> Result<Check, sql
         "integrity",
         level,
         format!(
-            "{} unindexed foreign keys on tables of {} rows or more, {} NOT VALID constraints, {} tables without primary key",
+            "{} unindexed foreign keys (tables of {}+ rows), {} NOT VALID constraints, {} tables without primary key",
             unindexed.len(),
             num(min_rows),
             not_valid.len(),
@@ -731,19 +731,17 @@ fn drift() -> Check {
 fn print_table(target: &str, version: &str, checks: &[Check], detailed: bool) {
     let mut out = format!("database: {target} (PostgreSQL {version})\n\n");
     let name_w = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
-    let fig_w = checks
-        .iter()
-        .map(|c| c.figure.chars().count())
-        .max()
-        .unwrap_or(0);
     for c in checks {
         out.push_str(&format!(
-            "{:<4}  {:<name_w$}  {:<fig_w$}  {}\n",
+            "{:<4}  {:<name_w$}  {}",
             c.level.word(),
             c.name,
-            c.figure,
-            c.threshold
+            c.figure
         ));
+        if !c.threshold.is_empty() {
+            out.push_str(&format!("  [{}]", c.threshold));
+        }
+        out.push('\n');
         if detailed || c.level >= Level::Warn {
             for d in &c.details {
                 out.push_str(&format!("      - {d}\n"));

@@ -8,7 +8,6 @@ use crate::args::{SeedArgs, SeedCmd};
 use crate::output::print;
 
 pub async fn run(url: Option<String>, args: SeedArgs) -> anyhow::Result<Verdict> {
-    let env = seed::environment(&args.env)?;
     if let SeedCmd::List = args.action {
         let mut out = String::from("environment  production  rows\n");
         for e in seed::environments() {
@@ -24,6 +23,7 @@ pub async fn run(url: Option<String>, args: SeedArgs) -> anyhow::Result<Verdict>
         print(&out);
         return Ok(Verdict::Clean);
     }
+    let env = seed::environment(&args.env)?;
     // Refused before connecting: production data is never cleared.
     if env.production && matches!(args.action, SeedCmd::Clear | SeedCmd::Run { clear: true }) {
         return Err(seed::SeedError::Production {
