@@ -214,27 +214,56 @@ fn a_pg_dump_older_than_the_server_is_a_clear_error() {
 fn migrate_up_with_backup_takes_one_first_and_names_it() {
     let db = pgharness::database("backup_before_up");
     let dir = scratch("before_up");
-    let run = migrate(&db.url, &["up", "--backup", "--backup-dir", s(&dir)]).ok();
-    let line = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("backup written: "))
-        .unwrap_or_else(|| panic!("no backup line\n{run}"));
-    let dumps: Vec<_> = std::fs::read_dir(&dir)
-        .expect("dir")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".dump"))
-        .collect();
-    assert_eq!(dumps.len(), 1, "{dumps:?}");
-    assert!(line.contains(&dumps[0]), "{line}");
-    assert!(run.stdout.contains("applied 001_"), "{run}");
-
-    // Production environments back up by default; nothing pending means no backup.
-    let again = migrate(
+    let dumps = || -> Vec<String> {
+        std::fs::read_dir(&dir)
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".dump"))
+            .collect()
+    };
+    // --no-backup wins over a production environment.
+    let files = sample_files();
+    let fx = Fixture::new(&files[..2]);
+    let run = migrate_dir(
         &db.url,
+        &fx,
+        &[
+            "up",
+            "--env",
+            "production",
+            "--no-backup",
+            "--backup-dir",
+            s(&dir),
+        ],
+    )
+    .ok();
+    assert!(!run.stdout.contains("backup written"), "{run}");
+    assert!(dumps().is_empty());
+
+    // A production environment backs up by default, before applying, and names the file.
+    let fx2 = Fixture::new(&files[..4]);
+    let run = migrate_dir(
+        &db.url,
+        &fx2,
         &["up", "--env", "production", "--backup-dir", s(&dir)],
     )
     .ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("backup written: "))
+        .unwrap_or_else(|| panic!("no backup line\n{run}"));
+    let applied = lines
+        .iter()
+        .position(|l| l.starts_with("applied 002_"))
+        .unwrap_or_else(|| panic!("nothing applied\n{run}"));
+    assert!(at < applied, "the backup comes first\n{run}");
+    assert_eq!(dumps().len(), 1);
+    assert!(lines[at].contains(&dumps()[0]), "{run}");
+
+    // Nothing pending: no backup, even when asked.
+    let again = migrate_dir(&db.url, &fx2, &["up", "--backup", "--backup-dir", s(&dir)]).ok();
     assert!(again.stderr.contains("no backup taken"), "{again}");
+    assert_eq!(dumps().len(), 1);
 }

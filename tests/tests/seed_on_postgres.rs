@@ -86,3 +86,24 @@ async fn stats_count_the_loaded_rows_per_table() {
         assert_eq!(s.total, s.declared as i64, "{}", s.table);
     }
 }
+
+#[test]
+fn no_data_set_seeds_a_table_whose_reference_rows_the_migrations_own() {
+    let decl = schema::database();
+    let owned: Vec<String> = decl
+        .tables
+        .iter()
+        .filter(|t| t.rows.is_some())
+        .map(|t| t.name.to_string())
+        .collect();
+    assert!(!owned.is_empty(), "the platform declares reference rows");
+    for env in seed::environments() {
+        for table in env.data_set().expect("valid").tables() {
+            assert!(
+                !owned.contains(&table),
+                "{}: {table} has reference rows declared with the table; they belong to the migrations",
+                env.name
+            );
+        }
+    }
+}
