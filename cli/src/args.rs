@@ -82,9 +82,14 @@ pub struct HealthArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Change a threshold, e.g. `--threshold long_query_warn_s=10` (repeatable; see
-    /// docs/operations.md for the names).
-    #[arg(long = "threshold", value_name = "NAME=VALUE")]
+    /// Change a threshold, e.g. `--threshold long_query_warn_s=10` (repeatable, or
+    /// comma-separated; also SCHEMACTL_HEALTH_THRESHOLDS; see docs/operations.md).
+    #[arg(
+        long = "threshold",
+        value_name = "NAME=VALUE",
+        env = "SCHEMACTL_HEALTH_THRESHOLDS",
+        value_delimiter = ','
+    )]
     pub thresholds: Vec<String>,
     /// Check the history against the migrations of this directory instead of the embedded set.
     #[arg(long, env = "MIGRATIONS_DIR")]

@@ -252,6 +252,22 @@ pub async fn restore(url: Option<String>, args: RestoreArgs) -> anyhow::Result<c
     }
     // 4. The archive must be readable before anything is sent.
     let pg_restore = find_tool("pg_restore", &server)?;
+    // pg_restore reads archives of its own major version and older ones.
+    if let Some(m) = &manifest {
+        let major = |v: &str| v.split('.').next().and_then(|x| x.parse::<u32>().ok());
+        if let (Some(dumped), Some(restorer)) =
+            (major(&m.pg_dump_version), major(&pg_restore.version))
+            && dumped > restorer
+        {
+            bail!(
+                "pg_restore version mismatch: {} was written by pg_dump {}, but pg_restore ({}) is {}: install postgresql-client-{dumped} or set PG_BIN_DIR to its bin directory; nothing was restored",
+                file.display(),
+                m.pg_dump_version,
+                pg_restore.path.display(),
+                pg_restore.version
+            );
+        }
+    }
     let list = tokio::process::Command::new(&pg_restore.path)
         .arg("--list")
         .arg(file)

@@ -272,6 +272,15 @@ fn every_threshold_is_wired_to_its_check() {
         "{}",
         check(&v, "integrity")
     );
-    let (_, v) = health(&db.url, &["--threshold", "connections_fail_pct=0"]);
-    assert_eq!(check(&v, "connections")["status"], "fail");
+    // From the environment, comma-separated.
+    let run: Run = cli_command(&["health", "--json", "-u", &db.url])
+        .env(
+            "SCHEMACTL_HEALTH_THRESHOLDS",
+            "connections_warn_pct=0,connections_fail_pct=0",
+        )
+        .output()
+        .expect("runs")
+        .into();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(check(&v, "connections")["status"], "fail", "{run}");
 }

@@ -15,7 +15,7 @@ pub fn cli_bin() -> &'static str {
 }
 
 /// The command line of the binary, isolated from the caller's environment: no inherited
-/// DATABASE_URL or MIGRATIONS_DIR, and run from a scratch directory so no `.env` applies.
+/// DATABASE_URL, MIGRATIONS_DIR, SCHEMACTL_ENV, SCHEMACTL_HEALTH_THRESHOLDS or PG_BIN_DIR, and run from a scratch directory so no `.env` applies.
 pub fn cli_command(args: &[&str]) -> Command {
     let mut cmd = Command::new(cli_bin());
     // stdin is never a terminal here, whoever runs the tests: `fresh` must need `--yes`.
@@ -23,6 +23,9 @@ pub fn cli_command(args: &[&str]) -> Command {
         .stdin(std::process::Stdio::null())
         .env_remove("DATABASE_URL")
         .env_remove("MIGRATIONS_DIR")
+        .env_remove("SCHEMACTL_ENV")
+        .env_remove("SCHEMACTL_HEALTH_THRESHOLDS")
+        .env_remove("PG_BIN_DIR")
         .current_dir(std::env::temp_dir());
     cmd
 }
