@@ -11,6 +11,7 @@ mod fleet;
 mod health;
 mod migrate;
 mod output;
+mod pgtools;
 mod render;
 mod seed_cmd;
 
