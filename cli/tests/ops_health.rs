@@ -284,3 +284,38 @@ fn every_threshold_is_wired_to_its_check() {
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     assert_eq!(check(&v, "connections")["status"], "fail", "{run}");
 }
+
+#[test]
+fn a_streaming_replica_is_seen_and_its_lag_judged() {
+    let db = platform_db("health_replica");
+    // pg_receivewal streams WAL like a standby and shows in pg_stat_replication.
+    let wal = std::env::temp_dir().join(format!("health-wal-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&wal);
+    std::fs::create_dir_all(&wal).expect("wal dir");
+    let receiver = Command::new(pgharness::server().program("pg_receivewal"))
+        .arg("-D")
+        .arg(&wal)
+        .args(["-d", &db.url, "--no-loop"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("pg_receivewal starts");
+    let _receiver = Background(receiver);
+    wait_until(&db, "SELECT EXISTS (SELECT 1 FROM pg_stat_replication)");
+
+    let (_, v) = health(&db.url, &[]);
+    let r = check(&v, "replication");
+    assert_eq!(r["status"], "ok", "{r}");
+    assert!(
+        r["figure"]
+            .as_str()
+            .expect("figure")
+            .starts_with("1 replica(s)"),
+        "{r}"
+    );
+    assert!(r["details"].to_string().contains("pg_receivewal"), "{r}");
+
+    let (_, v) = health(&db.url, &["--threshold", "replication_lag_warn_s=-1"]);
+    assert_eq!(check(&v, "replication")["status"], "warn");
+    let _ = std::fs::remove_dir_all(&wal);
+}

@@ -207,6 +207,7 @@ pub(super) async fn long_queries(
          state, left(regexp_replace(query, '\\s+', ' ', 'g'), 120) \
          FROM pg_stat_activity \
          WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() \
+         AND datname = current_database() \
          AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)') \
          AND CASE WHEN state = 'active' THEN query_start ELSE xact_start END IS NOT NULL \
          ORDER BY 2 DESC",
@@ -364,7 +365,8 @@ pub(super) async fn locks(conn: &mut PgConnection, t: &Thresholds) -> Result<Che
                    WHERE l.pid = a.pid AND NOT l.granted), \
                   extract(epoch FROM now() - a.query_start), 0)::float8, \
          left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 120) \
-         FROM pg_stat_activity a WHERE cardinality(pg_blocking_pids(a.pid)) > 0 ORDER BY 3 DESC",
+         FROM pg_stat_activity a WHERE a.datname = current_database() \
+         AND cardinality(pg_blocking_pids(a.pid)) > 0 ORDER BY 3 DESC",
     )
     .fetch_all(&mut *conn)
     .await?;
