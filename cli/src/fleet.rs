@@ -353,6 +353,7 @@ pub async fn status(
     targets: Vec<Target>,
     set: MigrationSet,
     jobs: usize,
+    json: bool,
 ) -> anyhow::Result<Verdict> {
     let newest = set.migrations.last().map_or(0, |m| m.version);
     let tasks = targets.iter().enumerate().map(|(i, t)| {
@@ -373,6 +374,7 @@ pub async fn status(
     results.sort_by_key(|r| r.0);
     let (mut behind, mut broken, mut unreachable) = (0, 0, 0);
     let mut rows = Vec::new();
+    let mut docs = Vec::new();
     for (i, r) in results {
         let name = targets[i].name.clone();
         match r {
@@ -400,22 +402,43 @@ pub async fn status(
                 } else {
                     "up to date".into()
                 };
+                docs.push(serde_json::json!({
+                    "database": name, "version": version, "pending": pending,
+                    "state": if s.has_problems() { "problems" } else if pending > 0 { "behind" } else { "up to date" },
+                    "detail": state,
+                }));
                 rows.push([name, format!("{version:03}"), pending.to_string(), state]);
             }
             Err(e) => {
                 unreachable += 1;
+                docs.push(serde_json::json!({
+                    "database": name, "version": null, "pending": null,
+                    "state": "error", "detail": e,
+                }));
                 rows.push([name, "-".into(), "-".into(), format!("error: {e}")]);
             }
         }
     }
-    let mut out = format!("migrations: {} (newest {newest:03})\n\n", set.origin);
-    out.push_str(&table(&["database", "version", "pending", "state"], &rows));
-    out.push_str(&format!(
-        "\n{} databases: {} up to date, {behind} behind, {broken} with problems, {unreachable} unreachable\n",
-        targets.len(),
-        targets.len() - behind - broken - unreachable
-    ));
-    print(&out);
+    if json {
+        print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "source": set.origin,
+                "newest": newest,
+                "databases": docs,
+                "ok": behind + broken + unreachable == 0,
+            }))?
+        ));
+    } else {
+        let mut out = format!("migrations: {} (newest {newest:03})\n\n", set.origin);
+        out.push_str(&table(&["database", "version", "pending", "state"], &rows));
+        out.push_str(&format!(
+            "\n{} databases: {} up to date, {behind} behind, {broken} with problems, {unreachable} unreachable\n",
+            targets.len(),
+            targets.len() - behind - broken - unreachable
+        ));
+        print(&out);
+    }
     if unreachable > 0 {
         bail!(
             "{unreachable} of {} databases could not be read",

@@ -148,12 +148,7 @@ async fn run_fleet(spec: &str, set: MigrationSet, args: MigrateArgs) -> anyhow::
             .await
         }
         MigrateCmd::Status { json, fleet } => {
-            if json {
-                anyhow::bail!(
-                    "--json cannot be combined with --targets yet: run status per database"
-                );
-            }
-            crate::fleet::status(targets, set, usize::from(fleet.jobs)).await
+            crate::fleet::status(targets, set, usize::from(fleet.jobs), json).await
         }
         _ => anyhow::bail!("--targets is accepted by `migrate up` and `migrate status` only"),
     }

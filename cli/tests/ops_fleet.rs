@@ -114,6 +114,26 @@ fn six_databases_three_migrated_two_current_one_edited_fails_with_its_reason() {
 
     let status = fleet(&fx, &targets, &["status"]).code(2);
     assert!(status.stdout.contains("6 databases"), "{status}");
+    let json = fleet(&fx, &targets, &["status", "--json"]).code(2);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let states: Vec<(String, String)> = v["databases"]
+        .as_array()
+        .expect("databases")
+        .iter()
+        .map(|d| {
+            (
+                d["database"].as_str().expect("name").to_owned(),
+                d["state"].as_str().expect("state").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(states[2], ("edited".to_owned(), "problems".to_owned()));
+    assert_eq!(
+        states.iter().filter(|(_, s)| s == "up to date").count(),
+        5,
+        "{json}"
+    );
+    assert_eq!(v["ok"], false);
     assert!(
         status
             .stdout
