@@ -88,17 +88,18 @@ pub fn manifest_path(file: &Path) -> PathBuf {
 }
 
 pub async fn backup(url: String, args: BackupArgs) -> anyhow::Result<crate::Verdict> {
-    create(&url, args.output, None).await?;
+    let (_, _, line) = create(&url, args.output, None).await?;
+    print(&format!("{line}\n"));
     Ok(crate::Verdict::Clean)
 }
 
 /// Writes a backup; `dir` is where a default-named file goes (default `backups/`).
-/// Returns the file and its manifest, and prints one line naming them.
+/// Returns the file, its manifest and the line that reports them.
 pub async fn create(
     url: &str,
     output: Option<PathBuf>,
     dir: Option<&Path>,
-) -> anyhow::Result<(PathBuf, Manifest)> {
+) -> anyhow::Result<(PathBuf, Manifest, String)> {
     let (mut conn, target) = connect_as(url, "cli backup").await?;
     let server = server_version(&mut conn).await?;
     let (stamp, db_size): (String, i64) = sqlx::query_as(
@@ -172,16 +173,16 @@ pub async fn create(
         format!("{}\n", serde_json::to_string_pretty(&manifest.to_json())?),
     )
     .with_context(|| format!("cannot write {}", mpath.display()))?;
-    print(&format!(
-        "backup written: {} ({}, database {}, migration version {:03}, {}); manifest {}\n",
+    let line = format!(
+        "backup written: {} ({}, database {}, migration version {:03}, {}); manifest {}",
         file.display(),
         human(size as f64),
         human(db_size as f64),
         version,
         duration(started.elapsed()),
         mpath.display()
-    ));
-    Ok((file, manifest))
+    );
+    Ok((file, manifest, line))
 }
 
 pub async fn restore(url: Option<String>, args: RestoreArgs) -> anyhow::Result<crate::Verdict> {

@@ -317,6 +317,7 @@ async fn one(
 ) -> Result<(u32, u32, usize), (Option<u32>, String)> {
     let text = |e: &dyn std::fmt::Display| crate::render::one_line(&anyhow!("{e}"));
     line.bar.set_message("connecting");
+    let (name, multi) = (line.name, line.multi);
     let mut session = Session::open(url, set, options, line)
         .await
         .map_err(|e| (None, text(&e)))?;
@@ -329,7 +330,7 @@ async fn one(
         .max()
         .unwrap_or(0);
     if want_backup && status.rows.iter().any(|r| r.state == State::Pending) {
-        crate::backup::create(url, None, backup_dir.as_deref())
+        let (_, _, written) = crate::backup::create(url, None, backup_dir.as_deref())
             .await
             .map_err(|e| {
                 (
@@ -340,6 +341,8 @@ async fn one(
                     ),
                 )
             })?;
+        let text = format!("{name}: {written}\n");
+        multi.suspend(|| print(&text));
     }
     let outcome = session
         .up(target)

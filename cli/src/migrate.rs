@@ -64,11 +64,13 @@ pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdi
             if !dry_run && wants_backup(&backup)? {
                 let status = session.status().await?;
                 if status.rows.iter().any(|r| r.state == State::Pending) {
-                    crate::backup::create(&url, None, backup.backup_dir.as_deref())
-                        .await
-                        .map_err(|e| {
-                            e.context("the backup before migrating failed; nothing was applied")
-                        })?;
+                    let (_, _, line) =
+                        crate::backup::create(&url, None, backup.backup_dir.as_deref())
+                            .await
+                            .map_err(|e| {
+                                e.context("the backup before migrating failed; nothing was applied")
+                            })?;
+                    crate::output::print(&format!("{line}\n"));
                 } else {
                     eprintln!("nothing pending: no backup taken");
                 }

@@ -174,6 +174,8 @@ fn targets_from_environment_variables_by_glob() {
     let fx = Fixture::new(&sample_files());
     let a = pgharness::database("fleet_env_a");
     let b = pgharness::database("fleet_env_b");
+    let backups = std::env::temp_dir().join(format!("fleet-backups-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&backups);
     let run: Run = cli_command(&[
         "migrate",
         "--dir",
@@ -181,6 +183,9 @@ fn targets_from_environment_variables_by_glob() {
         "up",
         "--targets",
         "env:FLEETTEST_*_URL",
+        "--backup",
+        "--backup-dir",
+        backups.to_str().expect("utf-8"),
     ])
     .env("FLEETTEST_A_URL", &a.url)
     .env("FLEETTEST_B_URL", &b.url)
@@ -198,6 +203,22 @@ fn targets_from_environment_variables_by_glob() {
         "{run}"
     );
     assert_eq!(history(&a).len(), 3);
+    // --backup: each database is backed up before its migrations, and the line says which.
+    assert!(
+        run.stdout.contains("FLEETTEST_A_URL: backup written: "),
+        "{run}"
+    );
+    assert!(
+        run.stdout.contains("FLEETTEST_B_URL: backup written: "),
+        "{run}"
+    );
+    let dumps = std::fs::read_dir(&backups)
+        .expect("backups")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".dump"))
+        .count();
+    assert_eq!(dumps, 2);
+    let _ = std::fs::remove_dir_all(&backups);
 }
 
 fn finish(mut child: Child, limit: Duration) -> Run {
