@@ -292,3 +292,28 @@ fn eight_concurrent_fleet_runs_apply_each_migration_once_per_database() {
         }
     }
 }
+
+#[test]
+fn jobs_bounds_how_many_databases_run_at_once() {
+    let fx = Fixture::new(&sample_files());
+    let dbs: Vec<TestDb> = (0..3)
+        .map(|i| pgharness::database(&format!("fleet_jobs_{i}")))
+        .collect();
+    let list: Vec<(String, &TestDb)> = dbs
+        .iter()
+        .enumerate()
+        .map(|(i, db)| (format!("one-{i}"), db))
+        .collect();
+    let targets = targets_file(&list);
+    let run = fleet(&fx, &targets, &["up", "--jobs", "1"]).ok();
+    // One at a time: every line of a database comes before any line of the next.
+    let owners: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once(": applied ").map(|(n, _)| n))
+        .collect();
+    assert_eq!(owners.len(), 9, "{run}");
+    let mut seen: Vec<&str> = owners.clone();
+    seen.dedup();
+    assert_eq!(seen, ["one-0", "one-1", "one-2"], "{run}");
+}
