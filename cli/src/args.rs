@@ -29,6 +29,108 @@ pub struct Cli {
 pub enum Command {
     /// Apply, roll back and report migrations.
     Migrate(MigrateArgs),
+    /// Load, count or remove an environment's seed data.
+    Seed(SeedArgs),
+    /// Ten health checks of the server and the database, plus the migrations' state.
+    Health(HealthArgs),
+    /// Write a pg_dump (custom format) of the database with a manifest beside it.
+    Backup(BackupArgs),
+    /// Restore a backup written by `cli backup` into an empty database.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// The environment whose data set is used (see `cli seed list`).
+    #[arg(
+        long,
+        env = "SCHEMACTL_ENV",
+        default_value = "development",
+        global = true
+    )]
+    pub env: String,
+
+    #[command(subcommand)]
+    pub action: SeedCmd,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SeedCmd {
+    /// Insert the environment's rows (in one transaction; rows already there are kept).
+    Run {
+        /// Empty the seeded tables first (refused on a production environment).
+        #[arg(long)]
+        clear: bool,
+    },
+    /// Declared and loaded rows per seeded table.
+    Stats {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Empty the tables the environment seeds (refused on a production environment).
+    Clear,
+    /// The environments and their sizes.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Show what each check found (which indexes, queries, locks).
+    #[arg(long)]
+    pub detailed: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Change a threshold, e.g. `--threshold long_query_warn_s=10` (repeatable, or
+    /// comma-separated; also SCHEMACTL_HEALTH_THRESHOLDS; see docs/operations.md).
+    #[arg(
+        long = "threshold",
+        value_name = "NAME=VALUE",
+        env = "SCHEMACTL_HEALTH_THRESHOLDS",
+        value_delimiter = ','
+    )]
+    pub thresholds: Vec<String>,
+    /// Check the history against the migrations of this directory instead of the embedded set.
+    #[arg(long, env = "MIGRATIONS_DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the dump (default: backups/<database>_<UTC time>.dump).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The dump written by `cli backup` (its manifest is FILE.manifest.json).
+    pub file: PathBuf,
+    /// Restore into this database instead of --database-url.
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+    /// Restore into a database that already holds objects, dropping those the dump has.
+    #[arg(long)]
+    pub clean: bool,
+    /// Give every restored object to the restoring role (for a server without the original roles).
+    #[arg(long)]
+    pub no_owner: bool,
+    /// Check the manifest's migration version against the migrations of this directory.
+    #[arg(long, env = "MIGRATIONS_DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Running over several databases.
+#[derive(Debug, Args, Clone)]
+pub struct Fleet {
+    /// Run against every database of FILE (one URL or name=URL per line), or of the
+    /// environment variables matching `env:PATTERN` (e.g. `env:TENANT_*_URL`).
+    #[arg(long, value_name = "FILE|env:GLOB")]
+    pub targets: Option<String>,
+    /// How many databases at a time.
+    #[arg(long, short = 'j', default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
 }
 
 #[derive(Debug, Args)]
@@ -57,6 +159,13 @@ pub enum MigrateCmd {
         steps: Option<u32>,
         #[command(flatten)]
         dry: DryRun,
+        #[command(flatten)]
+        backup: BackupFirst,
+        #[command(flatten)]
+        fleet: Fleet,
+        /// With --targets: stop starting databases after the first failure.
+        #[arg(long)]
+        stop_on_error: bool,
     },
     /// Roll back applied migrations, newest first (default: the newest one).
     Down {
@@ -74,6 +183,8 @@ pub enum MigrateCmd {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        fleet: Fleet,
     },
     /// Roll back every applied migration with its down files, then apply everything.
     Fresh {
@@ -94,6 +205,23 @@ pub enum MigrateCmd {
     },
 }
 
+/// `migrate up --backup`.
+#[derive(Debug, Args)]
+pub struct BackupFirst {
+    /// Take a backup before applying anything (default on an environment marked production).
+    #[arg(long, conflicts_with = "no_backup")]
+    pub backup: bool,
+    /// Do not take a backup, even on a production environment.
+    #[arg(long)]
+    pub no_backup: bool,
+    /// Where `--backup` writes its dump (default: backups/).
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// The environment (production ones back up by default).
+    #[arg(long, env = "SCHEMACTL_ENV")]
+    pub env: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct DryRun {
     /// Print the SQL that would run, in order, and change nothing.
@@ -108,7 +236,9 @@ mod tests {
     #[test]
     fn down_defaults_to_nothing_and_accepts_to_zero() {
         let cli = Cli::try_parse_from(["cli", "migrate", "down", "--to", "0"]).expect("parses");
-        let Command::Migrate(m) = cli.command;
+        let Command::Migrate(m) = cli.command else {
+            panic!("not migrate")
+        };
         assert!(matches!(
             m.action,
             MigrateCmd::Down {
@@ -117,6 +247,30 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn seed_takes_the_environment_after_the_subcommand() {
+        let cli = Cli::try_parse_from(["cli", "seed", "run", "--env", "staging", "--clear"])
+            .expect("parses");
+        let Command::Seed(s) = cli.command else {
+            panic!("not seed")
+        };
+        assert_eq!(s.env, "staging");
+        assert!(matches!(s.action, SeedCmd::Run { clear: true }));
+    }
+
+    #[test]
+    fn fleet_jobs_must_be_positive() {
+        assert!(
+            Cli::try_parse_from(["cli", "migrate", "up", "--targets", "f", "-j", "0"]).is_err()
+        );
+        assert!(Cli::try_parse_from(["cli", "migrate", "up", "--targets", "f", "-j", "3"]).is_ok());
+    }
+
+    #[test]
+    fn backup_and_no_backup_conflict() {
+        assert!(Cli::try_parse_from(["cli", "migrate", "up", "--backup", "--no-backup"]).is_err());
     }
 
     #[test]
@@ -138,7 +292,9 @@ mod tests {
         ])
         .expect("parses");
         assert_eq!(cli.database_url.as_deref(), Some("postgres://x/y"));
-        let Command::Migrate(m) = cli.command;
+        let Command::Migrate(m) = cli.command else {
+            panic!("not migrate")
+        };
         assert_eq!(m.dir, Some(PathBuf::from("m")));
     }
 }

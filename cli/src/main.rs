@@ -1,12 +1,19 @@
-//! `cli`: the command line of the schema toolkit. `cli migrate up|down|status|fresh|redo`.
+//! `cli`: the command line of the schema toolkit. `cli migrate up|down|status|fresh|redo`,
+//! `cli seed run|stats|clear|list`, `cli health`, `cli backup`, `cli restore`.
 //!
 //! Exit codes: 0 ok, 1 error (one line on stderr), 2 when `migrate status` finds a changed
-//! or missing applied migration or a broken `migrations.sum`.
+//! or missing applied migration or a broken `migrations.sum`, when `health` finds a warning
+//! or failure, or when `migrate status --targets` finds a database behind.
 
 mod args;
+mod backup;
+mod fleet;
+mod health;
 mod migrate;
 mod output;
+mod pgtools;
 mod render;
+mod seed_cmd;
 
 use std::process::ExitCode;
 
@@ -64,5 +71,18 @@ fn main() -> ExitCode {
 async fn run(cli: args::Cli) -> anyhow::Result<Verdict> {
     match cli.command {
         args::Command::Migrate(m) => migrate::run(cli.database_url, m).await,
+        args::Command::Seed(s) => seed_cmd::run(cli.database_url, s).await,
+        args::Command::Health(h) => health::run(require_url(cli.database_url)?, h).await,
+        args::Command::Backup(b) => backup::backup(require_url(cli.database_url)?, b).await,
+        args::Command::Restore(r) => backup::restore(cli.database_url, r).await,
     }
+}
+
+/// The database URL, or the message saying where to put it.
+pub fn require_url(url: Option<String>) -> anyhow::Result<String> {
+    url.filter(|u| !u.trim().is_empty()).ok_or_else(|| {
+        anyhow::anyhow!(
+            "no database URL: pass --database-url, set DATABASE_URL, or put DATABASE_URL=postgres://… in .env"
+        )
+    })
 }

@@ -2,12 +2,11 @@
 
 use std::time::Duration;
 
-use anyhow::anyhow;
 use migrations::MigrationSet;
-use migrations::runner::{DownTarget, Options, Session, UpTarget};
+use migrations::runner::{DownTarget, Options, Session, State, UpTarget};
 
 use crate::Verdict;
-use crate::args::{MigrateArgs, MigrateCmd};
+use crate::args::{BackupFirst, MigrateArgs, MigrateCmd};
 use crate::output;
 
 pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdict> {
@@ -19,11 +18,14 @@ pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdi
             MigrationSet::embedded()?
         }
     };
-    let url = url.filter(|u| !u.trim().is_empty()).ok_or_else(|| {
-        anyhow!(
-            "no database URL: pass --database-url, set DATABASE_URL, or put DATABASE_URL=postgres://… in .env"
-        )
-    })?;
+    let fleet_targets = match &args.action {
+        MigrateCmd::Up { fleet, .. } | MigrateCmd::Status { fleet, .. } => fleet.targets.clone(),
+        _ => None,
+    };
+    if let Some(spec) = fleet_targets {
+        return run_fleet(&spec, set, args).await;
+    }
+    let url = crate::require_url(url)?;
     let dry_run = match &args.action {
         MigrateCmd::Up { dry, .. }
         | MigrateCmd::Down { dry, .. }
@@ -46,7 +48,7 @@ pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdi
     let mut progress = output::Progress::new();
     let mut session = Session::open(&url, set, options, &mut progress).await?;
     let outcome = match args.action {
-        MigrateCmd::Status { json } => {
+        MigrateCmd::Status { json, .. } => {
             let status = session.status().await?;
             output::print_status(&status, json)?;
             return Ok(if status.has_problems() {
@@ -55,12 +57,24 @@ pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdi
                 Verdict::Clean
             });
         }
-        MigrateCmd::Up { to, steps, .. } => {
-            let target = match (to, steps) {
-                (Some(v), _) => UpTarget::To(v),
-                (None, Some(n)) => UpTarget::Steps(n),
-                (None, None) => UpTarget::All,
-            };
+        MigrateCmd::Up {
+            to, steps, backup, ..
+        } => {
+            let target = up_target(to, steps);
+            if !dry_run && wants_backup(&backup)? {
+                let status = session.status().await?;
+                if status.rows.iter().any(|r| r.state == State::Pending) {
+                    let (_, _, line) =
+                        crate::backup::create(&url, None, backup.backup_dir.as_deref())
+                            .await
+                            .map_err(|e| {
+                                e.context("the backup before migrating failed; nothing was applied")
+                            })?;
+                    crate::output::print(&format!("{line}\n"));
+                } else {
+                    eprintln!("nothing pending: no backup taken");
+                }
+            }
             session.up(target).await?
         }
         MigrateCmd::Down { steps, to, .. } => {
@@ -76,6 +90,70 @@ pub async fn run(url: Option<String>, args: MigrateArgs) -> anyhow::Result<Verdi
     drop(session);
     output::print_outcome(&outcome);
     Ok(Verdict::Clean)
+}
+
+fn up_target(to: Option<u32>, steps: Option<u32>) -> UpTarget {
+    match (to, steps) {
+        (Some(v), _) => UpTarget::To(v),
+        (None, Some(n)) => UpTarget::Steps(n),
+        (None, None) => UpTarget::All,
+    }
+}
+
+/// `--backup`, or an environment marked production without `--no-backup`.
+fn wants_backup(b: &BackupFirst) -> anyhow::Result<bool> {
+    if b.no_backup {
+        return Ok(false);
+    }
+    if b.backup {
+        return Ok(true);
+    }
+    match &b.env {
+        Some(name) if !name.trim().is_empty() => Ok(seed::environment(name.trim())?.production),
+        _ => Ok(false),
+    }
+}
+
+/// `up` and `status` with `--targets`.
+async fn run_fleet(spec: &str, set: MigrationSet, args: MigrateArgs) -> anyhow::Result<Verdict> {
+    let targets = crate::fleet::load(spec)?;
+    let options = Options {
+        dry_run: false,
+        lock_timeout: args.lock_timeout.map(Duration::from_secs),
+        force: false,
+    };
+    match args.action {
+        MigrateCmd::Up {
+            to,
+            steps,
+            dry,
+            backup,
+            fleet,
+            stop_on_error,
+        } => {
+            if dry.dry_run {
+                anyhow::bail!(
+                    "--dry-run cannot be combined with --targets: run it against one database"
+                );
+            }
+            let want = wants_backup(&backup)?;
+            crate::fleet::up(
+                targets,
+                set,
+                options,
+                up_target(to, steps),
+                usize::from(fleet.jobs),
+                stop_on_error,
+                backup.backup_dir,
+                want,
+            )
+            .await
+        }
+        MigrateCmd::Status { json, fleet } => {
+            crate::fleet::status(targets, set, usize::from(fleet.jobs), json).await
+        }
+        _ => anyhow::bail!("--targets is accepted by `migrate up` and `migrate status` only"),
+    }
 }
 
 /// `fresh` deletes data: a person at a terminal says yes, a script says `--yes`.

@@ -95,7 +95,14 @@ impl Drop for Progress {
     }
 }
 
-fn duration(d: Duration) -> String {
+/// Writes `text` to stdout as it is, ignoring a closed stdout.
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+pub fn duration(d: Duration) -> String {
     if d.as_secs() >= 1 {
         format!("{:.2} s", d.as_secs_f64())
     } else {

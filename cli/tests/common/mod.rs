@@ -15,7 +15,7 @@ pub fn cli_bin() -> &'static str {
 }
 
 /// The command line of the binary, isolated from the caller's environment: no inherited
-/// DATABASE_URL or MIGRATIONS_DIR, and run from a scratch directory so no `.env` applies.
+/// DATABASE_URL, MIGRATIONS_DIR, SCHEMACTL_ENV, SCHEMACTL_HEALTH_THRESHOLDS or PG_BIN_DIR, and run from a scratch directory so no `.env` applies.
 pub fn cli_command(args: &[&str]) -> Command {
     let mut cmd = Command::new(cli_bin());
     // stdin is never a terminal here, whoever runs the tests: `fresh` must need `--yes`.
@@ -23,6 +23,9 @@ pub fn cli_command(args: &[&str]) -> Command {
         .stdin(std::process::Stdio::null())
         .env_remove("DATABASE_URL")
         .env_remove("MIGRATIONS_DIR")
+        .env_remove("SCHEMACTL_ENV")
+        .env_remove("SCHEMACTL_HEALTH_THRESHOLDS")
+        .env_remove("PG_BIN_DIR")
         .current_dir(std::env::temp_dir());
     cmd
 }
@@ -223,4 +226,53 @@ pub fn sample_files() -> Vec<(&'static str, &'static str)> {
 /// The workspace's `migrations/` directory (the embedded set).
 pub fn platform_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations")
+}
+
+/// Runs `cli <args> --database-url <url>`.
+pub fn cli(url: &str, args: &[&str]) -> Run {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend_from_slice(&["--database-url", url]);
+    cli_command(&all)
+        .output()
+        .expect("the cli binary runs")
+        .into()
+}
+
+/// A database with the platform's migrations applied by `cli migrate up`.
+pub fn platform_db(hint: &str) -> TestDb {
+    let db = pgharness::database(hint);
+    migrate(&db.url, &["up"]).ok();
+    db
+}
+
+/// A login role that owns nothing, with the privileges an application gets, and its URL.
+pub fn app_role(db: &TestDb) -> String {
+    let role = format!("app_{}", db.name);
+    db.exec(&format!(
+        "CREATE ROLE {role} LOGIN;
+         GRANT USAGE ON SCHEMA app, core, cfg, comms, billing TO {role};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA core, app, cfg, comms, billing TO {role};
+         GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA core, app, cfg, comms, billing TO {role};
+         GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA app TO {role};"
+    ));
+    pgharness::server().url_as(&role, None, &db.name)
+}
+
+/// `schema.table` of every table outside the system schemas.
+pub fn user_tables(db: &TestDb) -> Vec<String> {
+    db.exec(
+        "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
+         AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1",
+    )
+    .lines()
+    .map(str::to_owned)
+    .collect()
+}
+
+/// Rows of a table.
+pub fn count(db: &TestDb, table: &str) -> i64 {
+    db.exec(&format!("SELECT count(*) FROM {table}"))
+        .parse()
+        .expect("a count")
 }
