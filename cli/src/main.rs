@@ -1,9 +1,12 @@
-//! `cli`: the command line of the schema toolkit. `cli migrate up|down|status|fresh|redo`.
+//! `cli`: the command line of the schema toolkit. `cli migrate up|down|status|fresh|redo`,
+//! `cli verify`, `cli diff`, `cli inspect`.
 //!
 //! Exit codes: 0 ok, 1 error (one line on stderr), 2 when `migrate status` finds a changed
-//! or missing applied migration or a broken `migrations.sum`.
+//! or missing applied migration or a broken `migrations.sum`, `verify` finds drift, or
+//! `diff` finds a difference.
 
 mod args;
+mod live;
 mod migrate;
 mod output;
 mod render;
@@ -64,5 +67,8 @@ fn main() -> ExitCode {
 async fn run(cli: args::Cli) -> anyhow::Result<Verdict> {
     match cli.command {
         args::Command::Migrate(m) => migrate::run(cli.database_url, m).await,
+        args::Command::Verify(v) => live::verify(cli.database_url, v).await,
+        args::Command::Diff(d) => live::diff(d).await,
+        args::Command::Inspect(i) => live::inspect(cli.database_url, i).await,
     }
 }

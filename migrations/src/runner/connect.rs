@@ -64,7 +64,16 @@ pub fn parse_url(url: &str) -> Result<(PgConnectOptions, Target), ConnectError> 
 
 /// Opens one session.
 pub async fn connect(url: &str) -> Result<(PgConnection, Target), ConnectError> {
+    connect_as(url, "cli migrate").await
+}
+
+/// Opens one session that shows as `application_name` in `pg_stat_activity`.
+pub async fn connect_as(
+    url: &str,
+    application_name: &str,
+) -> Result<(PgConnection, Target), ConnectError> {
     let (opts, target) = parse_url(url)?;
+    let opts = opts.application_name(application_name);
     let result = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&opts)).await;
     match result {
         Ok(Ok(conn)) => Ok((conn, target)),

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use sea_orm_migration::sea_orm::sqlx::postgres::PgConnection;
 
-pub use connect::{Target, parse_url};
+pub use connect::{Target, connect_as, parse_url};
 pub use plan::{DownTarget, Row, State, UpTarget};
 
 use crate::error::RunError;
