@@ -49,7 +49,12 @@ pub struct VerifyArgs {
     /// An empty database (same server version) to build the declaration in, inside a
     /// transaction that is rolled back; default: a database created and dropped on the
     /// live server, which needs CREATEDB.
-    #[arg(long, value_name = "URL", env = "SCRATCH_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "SCRATCH_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub scratch_url: Option<String>,
 }
 
@@ -200,7 +205,14 @@ mod live_tests {
     #[test]
     fn diff_takes_both_urls_and_a_schema_list() {
         let cli = Cli::try_parse_from([
-            "cli", "diff", "--from", "postgres://a/x", "--to", "postgres://b/y", "--schema", "core,billing",
+            "cli",
+            "diff",
+            "--from",
+            "postgres://a/x",
+            "--to",
+            "postgres://b/y",
+            "--schema",
+            "core,billing",
             "--down",
         ])
         .expect("parses");
