@@ -78,7 +78,10 @@ pub async fn verify(url: &str, decl: &Database, opts: &VerifyOptions) -> Result<
     }
     let drift = drift::compare(&declared.model, &live.model, &live.disabled_triggers);
     let mut stmts = drift::plan(&live.model, &declared.model, Way::Up)?;
-    stmts.extend(drift::enable_triggers(&declared.model, &live.disabled_triggers));
+    stmts.extend(drift::enable_triggers(
+        &declared.model,
+        &live.disabled_triggers,
+    ));
     let warnings = if opts.deep {
         deep_checks(&mut conn, &t, &live.model).await?
     } else {
@@ -92,7 +95,10 @@ pub async fn verify(url: &str, decl: &Database, opts: &VerifyOptions) -> Result<
         drift,
         not_managed: live.not_managed,
         warnings,
-        sql: stmts.iter().map(|s| drift::render(std::slice::from_ref(s))).collect(),
+        sql: stmts
+            .iter()
+            .map(|s| drift::render(std::slice::from_ref(s)))
+            .collect(),
         clean,
     })
 }
@@ -197,18 +203,10 @@ pub struct DbDiff {
     pub not_managed: Vec<NotManaged>,
 }
 
-async fn scope_for(
-    conn: &mut PgConnection,
-    target: &str,
-    only: &[String],
-) -> Result<Scope, Error> {
+async fn scope_for(conn: &mut PgConnection, target: &str, only: &[String]) -> Result<Scope, Error> {
     let all = user_schemas(conn, target).await?;
     Ok(Scope {
-        schemas: if only.is_empty() {
-            all
-        } else {
-            only.to_vec()
-        },
+        schemas: if only.is_empty() { all } else { only.to_vec() },
         extensions: Vec::new(),
         all_extensions: only.is_empty(),
         rows: Vec::new(),

@@ -327,7 +327,8 @@ pub(crate) fn functions_sql() -> String {
                obj_description(p.oid, 'pg_proc') AS comment \
              FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace \
              JOIN pg_language l ON l.oid = p.prolang \
-             WHERE {} \
+             WHERE {} AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass \
+               AND d.objid = p.oid AND d.deptype = 'i') \
              ORDER BY 1, 2, p.oid",
             not_extension_member("pg_proc", "p.oid")
         ),
@@ -343,7 +344,7 @@ pub(crate) struct FunctionRow {
     pub arg_types: Vec<String>,
     pub has_modes: bool,
     pub nargdefaults: i32,
-    pub returns: String,
+    pub returns: Option<String>,
     pub language: String,
     pub body: String,
     pub atomic: bool,

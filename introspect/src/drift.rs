@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use ddl::model::database::Database;
 use ddl::model::table::Table;
-use ddl::plan::diff::{Planned, PlanError, Way, changes};
+use ddl::plan::diff::{PlanError, Planned, Way, changes};
 use ddl::sql::ident::{ident, qname};
 use ddl::sql::render::Stmt;
 use serde::Serialize;
@@ -116,7 +116,10 @@ fn attributes<T: Serialize>(
         if skip.contains(&k.as_str()) {
             continue;
         }
-        let (x, y) = (a.get(k).unwrap_or(&Value::Null), b.get(k).unwrap_or(&Value::Null));
+        let (x, y) = (
+            a.get(k).unwrap_or(&Value::Null),
+            b.get(k).unwrap_or(&Value::Null),
+        );
         if x != y {
             out.push(Drift {
                 kind,
@@ -158,21 +161,61 @@ fn keyed<'a, T, K: Ord>(
 /// with the triggers that are disabled.
 pub fn compare(declared: &Database, live: &Database, disabled: &[DisabledTrigger]) -> Vec<Drift> {
     let mut out = Vec::new();
-    keyed(&mut out, "extension", &declared.extensions, &live.extensions, |e| e.name.clone(), |e| e.name.clone(), |o, a, b| {
-        attributes(o, "extension", &a.name, a, b, &["provides"]);
-    });
-    keyed(&mut out, "schema", &declared.schemas, &live.schemas, |s| s.name.clone(), |s| s.name.clone(), |o, a, b| {
-        attributes(o, "schema", &a.name, a, b, &[]);
-    });
-    keyed(&mut out, "type", &declared.enums, &live.enums, |e| e.name.clone(), |e| e.name.to_string(), |o, a, b| {
-        attributes(o, "type", &a.name.to_string(), a, b, &[]);
-    });
-    keyed(&mut out, "function", &declared.functions, &live.functions, |f| f.name.clone(), |f| f.name.to_string(), |o, a, b| {
-        attributes(o, "function", &a.name.to_string(), a, b, &["depends_on"]);
-    });
-    keyed(&mut out, "table", &declared.tables, &live.tables, |t| t.name.clone(), |t| t.name.to_string(), |o, a, b| {
-        table(o, a, b, disabled);
-    });
+    keyed(
+        &mut out,
+        "extension",
+        &declared.extensions,
+        &live.extensions,
+        |e| e.name.clone(),
+        |e| e.name.clone(),
+        |o, a, b| {
+            attributes(o, "extension", &a.name, a, b, &["provides"]);
+        },
+    );
+    keyed(
+        &mut out,
+        "schema",
+        &declared.schemas,
+        &live.schemas,
+        |s| s.name.clone(),
+        |s| s.name.clone(),
+        |o, a, b| {
+            attributes(o, "schema", &a.name, a, b, &[]);
+        },
+    );
+    keyed(
+        &mut out,
+        "type",
+        &declared.enums,
+        &live.enums,
+        |e| e.name.clone(),
+        |e| e.name.to_string(),
+        |o, a, b| {
+            attributes(o, "type", &a.name.to_string(), a, b, &[]);
+        },
+    );
+    keyed(
+        &mut out,
+        "function",
+        &declared.functions,
+        &live.functions,
+        |f| f.name.clone(),
+        |f| f.name.to_string(),
+        |o, a, b| {
+            attributes(o, "function", &a.name.to_string(), a, b, &["depends_on"]);
+        },
+    );
+    keyed(
+        &mut out,
+        "table",
+        &declared.tables,
+        &live.tables,
+        |t| t.name.clone(),
+        |t| t.name.to_string(),
+        |o, a, b| {
+            table(o, a, b, disabled);
+        },
+    );
     out.sort();
     out
 }
@@ -205,48 +248,115 @@ fn table(out: &mut Vec<Drift>, a: &Table, b: &Table, disabled: &[DisabledTrigger
             live: Some(b.comment.clone().unwrap_or_else(|| "none".into())),
         });
     }
-    keyed(out, "column", &a.columns, &b.columns, |c| c.name.clone(), |c| sub(&c.name), |o, x, y| {
-        attributes(o, "column", &sub(&x.name), x, y, &[]);
-    });
+    keyed(
+        out,
+        "column",
+        &a.columns,
+        &b.columns,
+        |c| c.name.clone(),
+        |c| sub(&c.name),
+        |o, x, y| {
+            attributes(o, "column", &sub(&x.name), x, y, &[]);
+        },
+    );
     let pk_a: Vec<_> = a.primary_key.iter().cloned().collect();
     let pk_b: Vec<_> = b.primary_key.iter().cloned().collect();
-    keyed(out, "constraint", &pk_a, &pk_b, |p| p.name.clone(), |p| sub(&p.name), |o, x, y| {
-        attributes(o, "constraint", &sub(&x.name), x, y, &[]);
-    });
-    keyed(out, "constraint", &a.uniques, &b.uniques, |u| u.name.clone(), |u| sub(&u.name), |o, x, y| {
-        attributes(o, "constraint", &sub(&x.name), x, y, &[]);
-    });
-    keyed(out, "constraint", &a.checks, &b.checks, |c| c.name.clone(), |c| sub(&c.name), |o, x, y| {
-        attributes(o, "constraint", &sub(&x.name), x, y, &[]);
-    });
-    keyed(out, "constraint", &a.foreign_keys, &b.foreign_keys, |f| f.name.clone(), |f| sub(&f.name), |o, x, y| {
-        attributes(o, "constraint", &sub(&x.name), x, y, &["add_later"]);
-    });
+    keyed(
+        out,
+        "constraint",
+        &pk_a,
+        &pk_b,
+        |p| p.name.clone(),
+        |p| sub(&p.name),
+        |o, x, y| {
+            attributes(o, "constraint", &sub(&x.name), x, y, &[]);
+        },
+    );
+    keyed(
+        out,
+        "constraint",
+        &a.uniques,
+        &b.uniques,
+        |u| u.name.clone(),
+        |u| sub(&u.name),
+        |o, x, y| {
+            attributes(o, "constraint", &sub(&x.name), x, y, &[]);
+        },
+    );
+    keyed(
+        out,
+        "constraint",
+        &a.checks,
+        &b.checks,
+        |c| c.name.clone(),
+        |c| sub(&c.name),
+        |o, x, y| {
+            attributes(o, "constraint", &sub(&x.name), x, y, &[]);
+        },
+    );
+    keyed(
+        out,
+        "constraint",
+        &a.foreign_keys,
+        &b.foreign_keys,
+        |f| f.name.clone(),
+        |f| sub(&f.name),
+        |o, x, y| {
+            attributes(o, "constraint", &sub(&x.name), x, y, &["add_later"]);
+        },
+    );
     let idx = |n: &str| format!("{}.{n}", a.name.schema);
-    keyed(out, "index", &a.indexes, &b.indexes, |i| i.name.clone(), |i| idx(&i.name), |o, x, y| {
-        attributes(o, "index", &idx(&x.name), x, y, &[]);
-    });
-    keyed(out, "trigger", &a.triggers, &b.triggers, |tr| tr.name.clone(), |tr| sub(&tr.name), |o, x, y| {
-        attributes(o, "trigger", &sub(&x.name), x, y, &[]);
-        if let Some(d) = disabled.iter().find(|d| d.table == b.name && d.trigger == y.name) {
-            o.push(Drift {
-                kind: "trigger",
-                object: sub(&y.name),
-                state: DriftState::Different,
-                attribute: Some("enabled".into()),
-                declared: Some("always fires (O)".into()),
-                live: Some(match d.state.as_str() {
-                    "D" => "disabled (D)".to_owned(),
-                    "R" => "fires on replicas only (R)".to_owned(),
-                    "A" => "fires always, also on replicas (A)".to_owned(),
-                    other => other.to_owned(),
-                }),
-            });
-        }
-    });
-    keyed(out, "policy", &a.policies, &b.policies, |p| p.name.clone(), |p| sub(&p.name), |o, x, y| {
-        attributes(o, "policy", &sub(&x.name), x, y, &[]);
-    });
+    keyed(
+        out,
+        "index",
+        &a.indexes,
+        &b.indexes,
+        |i| i.name.clone(),
+        |i| idx(&i.name),
+        |o, x, y| {
+            attributes(o, "index", &idx(&x.name), x, y, &[]);
+        },
+    );
+    keyed(
+        out,
+        "trigger",
+        &a.triggers,
+        &b.triggers,
+        |tr| tr.name.clone(),
+        |tr| sub(&tr.name),
+        |o, x, y| {
+            attributes(o, "trigger", &sub(&x.name), x, y, &[]);
+            if let Some(d) = disabled
+                .iter()
+                .find(|d| d.table == b.name && d.trigger == y.name)
+            {
+                o.push(Drift {
+                    kind: "trigger",
+                    object: sub(&y.name),
+                    state: DriftState::Different,
+                    attribute: Some("enabled".into()),
+                    declared: Some("always fires (O)".into()),
+                    live: Some(match d.state.as_str() {
+                        "D" => "disabled (D)".to_owned(),
+                        "R" => "fires on replicas only (R)".to_owned(),
+                        "A" => "fires always, also on replicas (A)".to_owned(),
+                        other => other.to_owned(),
+                    }),
+                });
+            }
+        },
+    );
+    keyed(
+        out,
+        "policy",
+        &a.policies,
+        &b.policies,
+        |p| p.name.clone(),
+        |p| sub(&p.name),
+        |o, x, y| {
+            attributes(o, "policy", &sub(&x.name), x, y, &[]);
+        },
+    );
     if let (Some(ra), rb) = (&a.rows, &b.rows) {
         let pk: Vec<usize> = a
             .primary_key
@@ -273,7 +383,10 @@ fn table(out: &mut Vec<Drift>, a: &Table, b: &Table, disabled: &[DisabledTrigger
         for r in &ra.values {
             let k = key(r);
             let row = |r: &Vec<ddl::model::expr::Literal>| {
-                r.iter().map(ddl::model::expr::Literal::to_sql).collect::<Vec<_>>().join(", ")
+                r.iter()
+                    .map(ddl::model::expr::Literal::to_sql)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
             match live_rows.get(&k) {
                 None => out.push(Drift {
@@ -381,10 +494,23 @@ pub fn text(report: &Report) -> String {
         let mut kinds: Vec<&str> = report.drift.iter().map(|d| d.kind).collect();
         kinds.dedup();
         let order = [
-            "extension", "schema", "type", "function", "table", "column", "constraint", "index",
-            "trigger", "policy", "row",
+            "extension",
+            "schema",
+            "type",
+            "function",
+            "table",
+            "column",
+            "constraint",
+            "index",
+            "trigger",
+            "policy",
+            "row",
         ];
-        let mut kinds: Vec<&str> = order.iter().copied().filter(|k| kinds.contains(k)).collect();
+        let mut kinds: Vec<&str> = order
+            .iter()
+            .copied()
+            .filter(|k| kinds.contains(k))
+            .collect();
         kinds.dedup();
         for kind in kinds {
             out.push_str(&format!("\n{kind}:\n"));
@@ -406,7 +532,9 @@ pub fn text(report: &Report) -> String {
         }
     }
     if !report.not_managed.is_empty() {
-        out.push_str("\nnot managed (in the compared schemas, but not in the model; not compared):\n");
+        out.push_str(
+            "\nnot managed (in the compared schemas, but not in the model; not compared):\n",
+        );
         for n in &report.not_managed {
             out.push_str(&format!("  {} {}: {}\n", n.kind, n.name, n.reason));
         }
@@ -414,7 +542,10 @@ pub fn text(report: &Report) -> String {
     if !report.warnings.is_empty() {
         out.push_str("\nwarnings:\n");
         for w in &report.warnings {
-            out.push_str(&format!("  warning[{}] {}: {}\n", w.code, w.object, w.message));
+            out.push_str(&format!(
+                "  warning[{}] {}: {}\n",
+                w.code, w.object, w.message
+            ));
         }
     }
     if !report.sql.is_empty() {

@@ -41,7 +41,8 @@ pub enum Error {
 }
 
 /// The schemas no comparison looks at: PostgreSQL's own and the migration history.
-pub const IGNORED_SCHEMAS: [&str; 4] = ["pg_catalog", "information_schema", "pg_toast", "schemactl"];
+pub const IGNORED_SCHEMAS: [&str; 4] =
+    ["pg_catalog", "information_schema", "pg_toast", "schemactl"];
 
 mod api;
 pub use api::{DbDiff, VerifyOptions, diff_databases, inspect, snapshot, verify};

@@ -76,10 +76,18 @@ pub async fn normalised_declaration(
             let result = async {
                 let (opts, _) = parse_url(live_url)?;
                 let opts = opts.database(&name).application_name(APP);
-                let mut conn = PgConnection::connect_with(&opts)
-                    .await
-                    .map_err(|e| Error::Scratch(format!("cannot connect to the scratch database {name}: {e}")))?;
-                let r = build_and_read(&mut conn, &format!("scratch database {name}"), &stmts, scope).await;
+                let mut conn = PgConnection::connect_with(&opts).await.map_err(|e| {
+                    Error::Scratch(format!(
+                        "cannot connect to the scratch database {name}: {e}"
+                    ))
+                })?;
+                let r = build_and_read(
+                    &mut conn,
+                    &format!("scratch database {name}"),
+                    &stmts,
+                    scope,
+                )
+                .await;
                 let _ = conn.close().await;
                 r
             }

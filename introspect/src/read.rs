@@ -142,10 +142,7 @@ pub async fn read(conn: &mut PgConnection, target: &str, scope: &Scope) -> Resul
             .await
             .map_err(q)?;
     } else {
-        sqlx::query("COMMIT")
-            .execute(&mut *conn)
-            .await
-            .map_err(q)?;
+        sqlx::query("COMMIT").execute(&mut *conn).await.map_err(q)?;
     }
     result
 }
@@ -156,7 +153,8 @@ async fn read_catalogs(
     scope: &Scope,
 ) -> Result<Live, Error> {
     let s = &scope.schemas;
-    let schemas: Vec<cat::SchemaRow> = fetch(conn, "schemas", target, cat::schemas_sql(), s).await?;
+    let schemas: Vec<cat::SchemaRow> =
+        fetch(conn, "schemas", target, cat::schemas_sql(), s).await?;
     let extensions: Vec<cat::ExtensionRow> =
         fetch(conn, "extensions", target, cat::extensions_sql(), s).await?;
     let types: Vec<cat::TypeRow> = fetch(conn, "types", target, cat::types_sql(), s).await?;
@@ -166,8 +164,7 @@ async fn read_catalogs(
         fetch(conn, "columns", target, cat::columns_sql(), s).await?;
     let constraints: Vec<cat::ConstraintRow> =
         fetch(conn, "constraints", target, cat::constraints_sql(), s).await?;
-    let indexes: Vec<cat::IndexRow> =
-        fetch(conn, "indexes", target, cat::indexes_sql(), s).await?;
+    let indexes: Vec<cat::IndexRow> = fetch(conn, "indexes", target, cat::indexes_sql(), s).await?;
     let triggers: Vec<cat::TriggerRow> =
         fetch(conn, "triggers", target, cat::triggers_sql(), s).await?;
     let policies: Vec<cat::PolicyRow> =
@@ -238,12 +235,20 @@ async fn read_catalogs(
         let name = QName::new(&r.schema, &r.name);
         let kind = match r.relkind.as_str() {
             "r" if r.partition || r.inherits => {
-                note("table", name.to_string(), "partitions and inheriting tables are not in the model");
+                note(
+                    "table",
+                    name.to_string(),
+                    "partitions and inheriting tables are not in the model",
+                );
                 continue;
             }
             "r" => "table",
             "p" => {
-                note("table", name.to_string(), "partitioned tables are not in the model");
+                note(
+                    "table",
+                    name.to_string(),
+                    "partitioned tables are not in the model",
+                );
                 continue;
             }
             "v" => "view",
@@ -255,11 +260,19 @@ async fn read_catalogs(
             _ => continue,
         };
         if kind != "table" {
-            note(kind, name.to_string(), &format!("{kind}s are not in the model"));
+            note(
+                kind,
+                name.to_string(),
+                &format!("{kind}s are not in the model"),
+            );
             continue;
         }
         if r.persistence == "u" {
-            note("table", name.to_string(), "UNLOGGED is not in the model (compared as a logged table)");
+            note(
+                "table",
+                name.to_string(),
+                "UNLOGGED is not in the model (compared as a logged table)",
+            );
         }
         by_oid.insert(r.oid, db.tables.len());
         db.tables.push(Table {
@@ -283,10 +296,16 @@ async fn read_catalogs(
     }
 
     for c in columns {
-        let Some(&t) = by_oid.get(&c.rel) else { continue };
+        let Some(&t) = by_oid.get(&c.rel) else {
+            continue;
+        };
         let table = &mut db.tables[t];
         if c.collated {
-            note("column", format!("{}.{}", table.name, c.name), "the column's COLLATE is not in the model");
+            note(
+                "column",
+                format!("{}.{}", table.name, c.name),
+                "the column's COLLATE is not in the model",
+            );
         }
         let ty = column_type(&c);
         let mut col = Column::new(c.name, ty);
@@ -296,12 +315,12 @@ async fn read_catalogs(
             _ => None,
         };
         col.default = if c.generated.is_empty() {
-            c.expr.clone().map(SqlExpr)
+            c.expr.as_deref().map(fixpoint_expr).map(SqlExpr)
         } else {
             None
         };
         col.generated = if c.generated == "s" {
-            c.expr.map(SqlExpr)
+            c.expr.as_deref().map(fixpoint_expr).map(SqlExpr)
         } else {
             None
         };
@@ -316,7 +335,9 @@ async fn read_catalogs(
     }
 
     for c in constraints {
-        let Some(&t) = by_oid.get(&c.rel) else { continue };
+        let Some(&t) = by_oid.get(&c.rel) else {
+            continue;
+        };
         let table = &mut db.tables[t];
         let full = format!("{}.{}", table.name, c.name);
         let deferrable = match (c.deferrable, c.deferred) {
@@ -325,18 +346,34 @@ async fn read_catalogs(
             (true, true) => Deferrable::InitiallyDeferred,
         };
         if c.comment.is_some() {
-            note("constraint", full.clone(), "comments on constraints are not in the model");
+            note(
+                "constraint",
+                full.clone(),
+                "comments on constraints are not in the model",
+            );
         }
         if !c.validated {
-            note("constraint", full.clone(), "NOT VALID: compared as if validated");
+            note(
+                "constraint",
+                full.clone(),
+                "NOT VALID: compared as if validated",
+            );
         }
         match c.kind.as_str() {
             "p" | "u" => {
                 if c.deferrable {
-                    note("constraint", full.clone(), "DEFERRABLE primary keys and unique constraints are not in the model (compared as not deferrable)");
+                    note(
+                        "constraint",
+                        full.clone(),
+                        "DEFERRABLE primary keys and unique constraints are not in the model (compared as not deferrable)",
+                    );
                 }
                 if c.has_include {
-                    note("constraint", full.clone(), "INCLUDE of a constraint is not in the model");
+                    note(
+                        "constraint",
+                        full.clone(),
+                        "INCLUDE of a constraint is not in the model",
+                    );
                 }
                 if c.kind == "p" {
                     table.primary_key = Some(PrimaryKey {
@@ -359,13 +396,17 @@ async fn read_catalogs(
                 }
                 table.checks.push(Check {
                     name: c.name,
-                    expr: SqlExpr(c.expr.unwrap_or_default()),
+                    expr: SqlExpr(fixpoint_expr(&c.expr.unwrap_or_default())),
                     origin: Origin::default(),
                 });
             }
             "f" => {
                 if c.match_type == "f" {
-                    note("constraint", full.clone(), "MATCH FULL is not in the model (compared as MATCH SIMPLE)");
+                    note(
+                        "constraint",
+                        full.clone(),
+                        "MATCH FULL is not in the model (compared as MATCH SIMPLE)",
+                    );
                 }
                 table.foreign_keys.push(ForeignKey {
                     name: c.name,
@@ -382,13 +423,23 @@ async fn read_catalogs(
                     origin: Origin::default(),
                 });
             }
-            "x" => note("constraint", full, "exclusion constraints are not in the model"),
-            _ => note("constraint", full, "constraint triggers are not in the model"),
+            "x" => note(
+                "constraint",
+                full,
+                "exclusion constraints are not in the model",
+            ),
+            _ => note(
+                "constraint",
+                full,
+                "constraint triggers are not in the model",
+            ),
         }
     }
 
     for i in indexes {
-        let Some(&t) = by_oid.get(&i.rel) else { continue };
+        let Some(&t) = by_oid.get(&i.rel) else {
+            continue;
+        };
         let table = &mut db.tables[t];
         let full = format!("{}.{}", table.name.schema, i.name);
         let method = match i.method.as_str() {
@@ -399,15 +450,27 @@ async fn read_catalogs(
             "brin" => IndexMethod::Brin,
             "spgist" => IndexMethod::SpGist,
             other => {
-                note("index", full, &format!("index method {other} is not in the model"));
+                note(
+                    "index",
+                    full,
+                    &format!("index method {other} is not in the model"),
+                );
                 continue;
             }
         };
         if i.comment.is_some() {
-            note("index", full.clone(), "comments on indexes are not in the model");
+            note(
+                "index",
+                full.clone(),
+                "comments on indexes are not in the model",
+            );
         }
         if !i.valid {
-            note("index", full.clone(), "INVALID (a failed concurrent build): compared as if valid");
+            note(
+                "index",
+                full.clone(),
+                "INVALID (a failed concurrent build): compared as if valid",
+            );
         }
         let nkey = usize::try_from(i.nkey).unwrap_or(0);
         let mut keys = Vec::new();
@@ -415,7 +478,7 @@ async fn read_catalogs(
         for (n, k) in i.keys.into_iter().enumerate() {
             let target = match (k.column, k.expr) {
                 (Some(c), _) => IndexTarget::Column(c),
-                (None, Some(e)) => IndexTarget::Expr(SqlExpr(e)),
+                (None, Some(e)) => IndexTarget::Expr(SqlExpr(fixpoint_expr(&e))),
                 (None, None) => continue,
             };
             if n >= nkey {
@@ -444,20 +507,26 @@ async fn read_catalogs(
             nulls_not_distinct: i.nulls_not_distinct,
             method,
             include,
-            predicate: i.predicate.map(SqlExpr),
+            predicate: i.predicate.as_deref().map(fixpoint_expr).map(SqlExpr),
             origin: Origin::default(),
         });
     }
 
     for tg in triggers {
-        let Some(&t) = by_oid.get(&tg.rel) else { continue };
+        let Some(&t) = by_oid.get(&tg.rel) else {
+            continue;
+        };
         let table = &mut db.tables[t];
         let full = format!("{}.{}", table.name, tg.name);
         if tg.is_constraint {
             continue; // listed with the constraints
         }
         if tg.transition {
-            note("trigger", full, "transition tables (REFERENCING) are not in the model");
+            note(
+                "trigger",
+                full,
+                "transition tables (REFERENCING) are not in the model",
+            );
             continue;
         }
         let ty = tg.tgtype;
@@ -496,8 +565,16 @@ async fn read_catalogs(
                 Timing::After
             },
             events,
-            for_each: if ty & 1 != 0 { ForEach::Row } else { ForEach::Statement },
-            when: tg.def.as_deref().and_then(when_clause).map(SqlExpr),
+            for_each: if ty & 1 != 0 {
+                ForEach::Row
+            } else {
+                ForEach::Statement
+            },
+            when: tg
+                .def
+                .as_deref()
+                .and_then(when_clause)
+                .map(|w| SqlExpr(fixpoint_expr(&w))),
             function: QName::new(tg.function_schema, tg.function_name),
             function_source,
             args: trigger_args(&tg.args, tg.nargs),
@@ -506,7 +583,9 @@ async fn read_catalogs(
     }
 
     for p in policies {
-        let Some(&t) = by_oid.get(&p.rel) else { continue };
+        let Some(&t) = by_oid.get(&p.rel) else {
+            continue;
+        };
         let mut roles: Vec<String> = p.roles.into_iter().filter(|r| r != "public").collect();
         roles.sort();
         db.tables[t].policies.push(Policy {
@@ -520,8 +599,8 @@ async fn read_catalogs(
                 _ => PolicyCommand::All,
             },
             roles,
-            using: p.using_expr.map(SqlExpr),
-            with_check: p.check_expr.map(SqlExpr),
+            using: p.using_expr.as_deref().map(fixpoint_expr).map(SqlExpr),
+            with_check: p.check_expr.as_deref().map(fixpoint_expr).map(SqlExpr),
             origin: Origin::default(),
         });
     }
@@ -562,7 +641,7 @@ async fn read_catalogs(
                     ty: ty.clone(),
                 })
                 .collect(),
-            returns: f.returns,
+            returns: f.returns.unwrap_or_default(),
             language: f.language,
             body: f.body,
             volatility: match f.volatility.as_str() {
@@ -587,12 +666,7 @@ async fn read_catalogs(
     }
 
     for (table, cols) in &scope.rows {
-        if let Some(&t) = db
-            .tables
-            .iter()
-            .position(|x| &x.name == table)
-            .as_ref()
-        {
+        if let Some(&t) = db.tables.iter().position(|x| &x.name == table).as_ref() {
             let pk = db.tables[t]
                 .primary_key
                 .as_ref()
@@ -646,12 +720,11 @@ async fn read_rows(
         .fetch_one(&mut *conn)
         .await
         .map_err(|e| query_error("reference rows", target, &e))?;
-    let rows: Vec<Vec<Option<String>>> =
-        serde_json::from_str(&text).map_err(|e| Error::Query {
-            what: "reference rows",
-            target: target.to_owned(),
-            message: e.to_string(),
-        })?;
+    let rows: Vec<Vec<Option<String>>> = serde_json::from_str(&text).map_err(|e| Error::Query {
+        what: "reference rows",
+        target: target.to_owned(),
+        message: e.to_string(),
+    })?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -660,6 +733,87 @@ async fn read_rows(
                 .collect()
         })
         .collect())
+}
+
+/// PostgreSQL prints `v IN ('a', 'b')` on a varchar as
+/// `ARRAY['a'::character varying, 'b'::character varying]::text[]`, which parses back to
+/// a different tree, printed `ARRAY['a'::character varying::text, ...]` (one cast per
+/// element); that second form is a fixed point. Expressions are read in that form, so a
+/// database built from SQL this toolkit (or pg_dump) printed compares equal to the
+/// original.
+pub(crate) fn fixpoint_expr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find("ARRAY[") {
+        out.push_str(&rest[..pos]);
+        let body_start = pos + "ARRAY[".len();
+        match rewrite_array(&rest[body_start..]) {
+            Some((rewritten, used)) => {
+                out.push_str(&rewritten);
+                rest = &rest[body_start + used..];
+            }
+            None => {
+                out.push_str("ARRAY[");
+                rest = &rest[body_start..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `'a'::S, 'b'::S]::T[]` (after `ARRAY[`) into `ARRAY['a'::S::T, 'b'::S::T]` and the
+/// bytes consumed; None when the text is not of that shape.
+fn rewrite_array(s: &str) -> Option<(String, usize)> {
+    let bytes = s.as_bytes();
+    let mut elements = Vec::new();
+    let mut i = 0;
+    let mut start = 0;
+    let mut in_quote = false;
+    let end = loop {
+        let b = *bytes.get(i)?;
+        if in_quote {
+            if b == b'\'' {
+                if bytes.get(i + 1) == Some(&b'\'') {
+                    i += 1;
+                } else {
+                    in_quote = false;
+                }
+            }
+        } else {
+            match b {
+                b'\'' => in_quote = true,
+                b'(' | b'[' => return None,
+                b',' => {
+                    elements.push(s[start..i].trim());
+                    start = i + 1;
+                }
+                b']' => {
+                    elements.push(s[start..i].trim());
+                    break i;
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    };
+    let after = s[end + 1..].strip_prefix("::")?;
+    let close = after.find("[]")?;
+    let ty = &after[..close];
+    if ty.is_empty() || ty.contains([',', ')', '(', '\'', ']']) {
+        return None;
+    }
+    if elements
+        .iter()
+        .any(|e| !e.starts_with('\'') || !e.contains("::"))
+    {
+        return None;
+    }
+    let items: Vec<String> = elements.iter().map(|e| format!("{e}::{ty}")).collect();
+    Some((
+        format!("ARRAY[{}]", items.join(", ")),
+        end + 1 + 2 + close + 2,
+    ))
 }
 
 fn fk_action(letter: &str) -> FkAction {
@@ -773,11 +927,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_array_cast_as_a_whole_is_read_as_casts_per_element() {
+        assert_eq!(
+            fixpoint_expr(
+                "s::text = ANY (ARRAY['a'::character varying, 'b,c'::character varying]::text[])"
+            ),
+            "s::text = ANY (ARRAY['a'::character varying::text, 'b,c'::character varying::text])"
+        );
+        let fixed = "u::text = ANY (ARRAY['x'::character varying::text])";
+        assert_eq!(fixpoint_expr(fixed), fixed);
+        assert_eq!(
+            fixpoint_expr("ARRAY[1, 2]::bigint[]"),
+            "ARRAY[1, 2]::bigint[]"
+        );
+    }
+
+    #[test]
     fn format_type_names_map_to_the_model() {
-        assert_eq!(builtin_type("numeric(12,2)"), ColumnType::Numeric(Some((12, 2))));
-        assert_eq!(builtin_type("character varying(200)"), ColumnType::Varchar(Some(200)));
+        assert_eq!(
+            builtin_type("numeric(12,2)"),
+            ColumnType::Numeric(Some((12, 2)))
+        );
+        assert_eq!(
+            builtin_type("character varying(200)"),
+            ColumnType::Varchar(Some(200))
+        );
         assert_eq!(builtin_type("character(3)"), ColumnType::Char(Some(3)));
-        assert_eq!(builtin_type("timestamp with time zone"), ColumnType::Timestamptz);
+        assert_eq!(
+            builtin_type("timestamp with time zone"),
+            ColumnType::Timestamptz
+        );
         assert_eq!(
             builtin_type("tsvector"),
             ColumnType::Custom {
@@ -790,13 +969,19 @@ mod tests {
     #[test]
     fn trigger_arguments_are_split_on_nul_bytes() {
         // 'a', 'b c' as tgargs: 61 00 62 20 63 00
-        assert_eq!(trigger_args("6100622063 00".replace(' ', "").as_str(), 2), ["a", "b c"]);
+        assert_eq!(
+            trigger_args("6100622063 00".replace(' ', "").as_str(), 2),
+            ["a", "b c"]
+        );
         assert!(trigger_args("", 0).is_empty());
     }
 
     #[test]
     fn the_when_condition_is_cut_from_the_trigger_definition() {
         let def = "CREATE TRIGGER t BEFORE UPDATE ON s.x FOR EACH ROW WHEN (old.* IS DISTINCT FROM new.*) EXECUTE FUNCTION s.f()";
-        assert_eq!(when_clause(def).as_deref(), Some("old.* IS DISTINCT FROM new.*"));
+        assert_eq!(
+            when_clause(def).as_deref(),
+            Some("old.* IS DISTINCT FROM new.*")
+        );
     }
 }
