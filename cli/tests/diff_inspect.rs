@@ -17,7 +17,10 @@ fn diff_of_equal_databases_exits_0_and_prints_no_sql() {
     }
     let r = run(&["diff", "--from", &a.url, "--to", &b.url]).ok();
     assert!(r.stdout.trim().is_empty(), "{r}");
-    assert!(r.stderr.contains("no difference in schemas public, s"), "{r}");
+    assert!(
+        r.stderr.contains("no difference in schemas public, s"),
+        "{r}"
+    );
 }
 
 #[test]
@@ -28,9 +31,16 @@ fn diff_prints_the_migration_and_exits_2_and_down_prints_its_inverse() {
     b.exec("CREATE SCHEMA s; CREATE TABLE s.t (id int PRIMARY KEY, name text NOT NULL DEFAULT '')");
     let up = run(&["diff", "--from", &a.url, "--to", &b.url]).code(2);
     assert!(up.stdout.starts_with("-- cli diff: turns "), "{up}");
-    assert!(up.stdout.contains("-- table: s.t\nCREATE TABLE s.t ("), "{up}");
+    assert!(
+        up.stdout.contains("-- table: s.t\nCREATE TABLE s.t ("),
+        "{up}"
+    );
     let down = run(&["diff", "--from", &a.url, "--to", &b.url, "--down"]).code(2);
-    assert!(down.stdout.contains("-- table: s.t (destructive: loses data)\nDROP TABLE s.t;"), "{down}");
+    assert!(
+        down.stdout
+            .contains("-- table: s.t (destructive: loses data)\nDROP TABLE s.t;"),
+        "{down}"
+    );
     a.exec(&up.stdout);
     run(&["diff", "--from", &a.url, "--to", &b.url]).ok();
 }
@@ -38,8 +48,19 @@ fn diff_prints_the_migration_and_exits_2_and_down_prints_its_inverse() {
 #[test]
 fn diff_with_an_unreachable_side_is_one_error_line() {
     let a = pgharness::database("cd_unreachable");
-    let r = run(&["diff", "--from", &a.url, "--to", "postgres://u@127.0.0.1:1/x"]).code(1);
-    assert!(r.error_line().contains("cannot reach the PostgreSQL server at 127.0.0.1:1/x"), "{r}");
+    let r = run(&[
+        "diff",
+        "--from",
+        &a.url,
+        "--to",
+        "postgres://u@127.0.0.1:1/x",
+    ])
+    .code(1);
+    assert!(
+        r.error_line()
+            .contains("cannot reach the PostgreSQL server at 127.0.0.1:1/x"),
+        "{r}"
+    );
 }
 
 #[test]
@@ -51,7 +72,11 @@ fn inspect_prints_the_live_model_as_a_snapshot() {
     assert_eq!(model.tables.len(), 1, "{r}");
     assert_eq!(model.tables[0].name.to_string(), "s.t");
     assert_eq!(model.enums[0].values, ["ok", "meh"]);
-    assert!(r.stderr.contains("not managed: view s.v: views are not in the model"), "{r}");
+    assert!(
+        r.stderr
+            .contains("not managed: view s.v: views are not in the model"),
+        "{r}"
+    );
 }
 
 #[test]

@@ -48,7 +48,10 @@ fn build_sql(n: usize) -> String {
             sql.push_str("BEGIN;\n");
         }
         let fk = if i > 0 {
-            format!(",\n  parent_id bigint REFERENCES bench.t{} (id) ON DELETE CASCADE", i - 1)
+            format!(
+                ",\n  parent_id bigint REFERENCES bench.t{} (id) ON DELETE CASCADE",
+                i - 1
+            )
         } else {
             String::new()
         };
@@ -117,7 +120,11 @@ fn main() {
             .output()
             .expect("pg_dump");
         dump_times.push(t.elapsed());
-        assert!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let kb: u64 = String::from_utf8_lossy(&out.stderr)
             .lines()
             .last()

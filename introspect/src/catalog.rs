@@ -78,7 +78,7 @@ pub(crate) fn relations_sql() -> String {
                obj_description(c.oid, 'pg_class') AS comment, \
                EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) AS inherits, \
                EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid \
-                       AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') AND c.relkind = 'S') AS owned_sequence \
+                       AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i' AND c.relkind = 'S') AS owned_sequence \
              FROM pg_class c JOIN ns n ON n.oid = c.relnamespace \
              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND {} \
              ORDER BY 2, 3",

@@ -16,7 +16,7 @@ use migrations::runner::{connect_as, parse_url};
 use sea_orm_migration::sea_orm::sqlx::{self, AssertSqlSafe, Connection, postgres::PgConnection};
 
 use crate::Error;
-use crate::read::{Live, Scope, read};
+use crate::read::{Live, Scope, read_in_transaction};
 
 /// Where the declaration is built.
 #[derive(Debug, Clone, Default)]
@@ -135,7 +135,7 @@ async fn build_and_read(
         }
     }
     let live = match result {
-        Ok(()) => read(conn, target, scope).await,
+        Ok(()) => read_in_transaction(conn, target, scope).await,
         Err(e) => Err(e),
     };
     let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;

@@ -116,35 +116,30 @@ async fn fetch<T: serde::de::DeserializeOwned>(
 /// `pg_catalog, public` so that names are printed the same way for every database.
 pub async fn read(conn: &mut PgConnection, target: &str, scope: &Scope) -> Result<Live, Error> {
     let q = |e: sqlx::Error| query_error("the catalogs", target, &e);
-    let in_tx: bool = sqlx::query_scalar("SELECT now() <> statement_timestamp()")
-        .fetch_one(&mut *conn)
+    sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *conn)
         .await
         .map_err(q)?;
-    if !in_tx {
-        sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            .execute(&mut *conn)
-            .await
-            .map_err(q)?;
-    }
-    let saved: String = sqlx::query_scalar("SELECT current_setting('search_path')")
-        .fetch_one(&mut *conn)
+    let result = read_in_transaction(conn, target, scope).await;
+    sqlx::query(if result.is_ok() { "COMMIT" } else { "ROLLBACK" })
+        .execute(&mut *conn)
         .await
         .map_err(q)?;
+    result
+}
+
+/// [`read`] inside a transaction the caller opened (and ends).
+pub(crate) async fn read_in_transaction(
+    conn: &mut PgConnection,
+    target: &str,
+    scope: &Scope,
+) -> Result<Live, Error> {
+    let q = |e: sqlx::Error| query_error("the catalogs", target, &e);
     sqlx::query("SELECT set_config('search_path', 'pg_catalog, public', true)")
         .execute(&mut *conn)
         .await
         .map_err(q)?;
-    let result = read_catalogs(conn, target, scope).await;
-    if in_tx {
-        sqlx::query("SELECT set_config('search_path', $1, true)")
-            .bind(saved)
-            .execute(&mut *conn)
-            .await
-            .map_err(q)?;
-    } else {
-        sqlx::query("COMMIT").execute(&mut *conn).await.map_err(q)?;
-    }
-    result
+    read_catalogs(conn, target, scope).await
 }
 
 async fn read_catalogs(
@@ -253,6 +248,7 @@ async fn read_catalogs(
             }
             "v" => "view",
             "m" => "materialized view",
+            // An identity column's own sequence is part of the column.
             "S" if r.owned_sequence => continue,
             "S" => "sequence",
             "f" => "foreign table",
