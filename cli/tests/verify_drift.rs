@@ -405,3 +405,16 @@ fn a_missing_database_is_one_error_line() {
         "{run}"
     );
 }
+
+#[test]
+fn an_empty_database_misses_everything_and_the_printed_sql_builds_it() {
+    let db = pgharness::database("d_empty");
+    let run = verify(&db, &[]).code(2);
+    assert!(
+        run.stdout.contains("\nschema:\n  missing    app\n"),
+        "{run}"
+    );
+    assert!(run.stdout.contains("missing    core.users\n"), "{run}");
+    db.exec(&repair_sql(&run));
+    verify(&db, &[]).ok();
+}
