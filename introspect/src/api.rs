@@ -218,8 +218,13 @@ pub async fn inspect(url: &str, only: &[String]) -> Result<Live, Error> {
     let (mut conn, target) = connect_as(url, "cli inspect").await?;
     let t = target.to_string();
     let scope = scope_for(&mut conn, &t, only).await?;
+    let started = std::time::Instant::now();
     let mut live = read(&mut conn, &t, &scope).await?;
+    let read_at = started.elapsed();
     settle_cycles(&mut [&mut live.model]);
+    if std::env::var_os("INTROSPECT_TIMING").is_some() {
+        eprintln!("read {read_at:?}, planned {:?}", started.elapsed());
+    }
     let _ = conn.close().await;
     Ok(live)
 }

@@ -75,11 +75,12 @@ pub(crate) fn relations_sql() -> String {
             "SELECT c.oid::bigint AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, \
                c.relpersistence::text AS persistence, c.relispartition AS partition, \
                c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls, \
-               obj_description(c.oid, 'pg_class') AS comment, \
+               ds.description AS comment, \
                EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid) AS inherits, \
                EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid \
                        AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i' AND c.relkind = 'S') AS owned_sequence \
              FROM pg_class c JOIN ns n ON n.oid = c.relnamespace \
+             LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0 \
              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND {} \
              ORDER BY 2, 3",
             not_extension_member("pg_class", "c.oid")
@@ -104,13 +105,14 @@ pub(crate) struct RelationRow {
 
 pub(crate) fn columns_sql() -> String {
     wrap(
-        NS,
-        "SELECT a.attrelid::bigint AS rel, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS ty, \
+        "ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY($1)), \
+         ext_types AS (SELECT d.objid, e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid \
+                       WHERE d.classid = 'pg_type'::regclass AND d.deptype = 'e')",
+        "SELECT a.attrelid::bigint AS rel, a.attnum::int AS num, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS ty, \
            a.attnotnull AS not_null, a.attidentity::text AS identity, a.attgenerated::text AS generated, \
-           pg_get_expr(d.adbin, d.adrelid, true) AS expr, col_description(a.attrelid, a.attnum) AS comment, \
+           pg_get_expr(d.adbin, d.adrelid, true) AS expr, ds.description AS comment, \
            (t.typcategory = 'A') AS is_array, bt.typtype::text AS base_kind, btn.nspname AS base_schema, bt.typname AS base_name, \
-           (SELECT e.extname FROM pg_depend dd JOIN pg_extension e ON e.oid = dd.refobjid \
-             WHERE dd.classid = 'pg_type'::regclass AND dd.objid = bt.oid AND dd.deptype = 'e' LIMIT 1) AS base_extension, \
+           xt.extname AS base_extension, \
            (a.attcollation <> 0 AND a.attcollation <> bt.typcollation) AS collated \
          FROM pg_attribute a \
          JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') \
@@ -119,6 +121,8 @@ pub(crate) fn columns_sql() -> String {
          JOIN pg_type bt ON bt.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END \
          JOIN pg_namespace btn ON btn.oid = bt.typnamespace \
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+         LEFT JOIN ext_types xt ON xt.objid = bt.oid \
+         LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum \
          WHERE a.attnum > 0 AND NOT a.attisdropped \
          ORDER BY a.attrelid, a.attnum",
     )
@@ -127,6 +131,7 @@ pub(crate) fn columns_sql() -> String {
 #[derive(Debug, Deserialize)]
 pub(crate) struct ColumnRow {
     pub rel: i64,
+    pub num: i32,
     pub name: String,
     pub ty: String,
     pub not_null: bool,
@@ -155,7 +160,9 @@ pub(crate) fn constraints_sql() -> String {
         NS,
         &format!(
             "SELECT c.conrelid::bigint AS rel, c.conname AS name, c.contype::text AS kind, \
-               {cols} AS columns, {refcols} AS ref_columns, \
+               coalesce(c.conkey::int[], ARRAY[]::int[]) AS keys, c.confrelid::bigint AS ref_rel, \
+               coalesce(c.confkey::int[], ARRAY[]::int[]) AS ref_keys, \
+               CASE WHEN c.contype = 'f' AND NOT (rn.nspname = ANY($1)) THEN {refcols} END AS ref_columns, \
                rn.nspname AS ref_schema, r.relname AS ref_table, \
                c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update, c.confmatchtype::text AS match_type, \
                c.condeferrable AS deferrable, c.condeferred AS deferred, c.convalidated AS validated, \
@@ -163,16 +170,16 @@ pub(crate) fn constraints_sql() -> String {
                pg_get_expr(c.conbin, c.conrelid, true) AS expr, \
                coalesce(i.indnullsnotdistinct, false) AS nulls_not_distinct, \
                coalesce(i.indnkeyatts <> i.indnatts, false) AS has_include, \
-               obj_description(c.oid, 'pg_constraint') AS comment \
+               ds.description AS comment \
              FROM pg_constraint c \
              JOIN pg_class t ON t.oid = c.conrelid \
              JOIN ns n ON n.oid = t.relnamespace \
              LEFT JOIN pg_class r ON r.oid = c.confrelid \
              LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace \
              LEFT JOIN pg_index i ON i.indexrelid = c.conindid AND c.contype IN ('p', 'u') \
+             LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0 \
              WHERE c.contype IN ('p', 'u', 'c', 'f', 'x', 't') \
              ORDER BY 1, 2",
-            cols = attnames("c.conrelid", "c.conkey"),
             refcols = attnames("c.confrelid", "c.confkey"),
         ),
     )
@@ -183,8 +190,11 @@ pub(crate) struct ConstraintRow {
     pub rel: i64,
     pub name: String,
     pub kind: String,
-    pub columns: Vec<String>,
-    pub ref_columns: Vec<String>,
+    pub keys: Vec<i32>,
+    pub ref_rel: i64,
+    pub ref_keys: Vec<i32>,
+    /// Only for a referenced table outside the schemas read.
+    pub ref_columns: Option<Vec<String>>,
     pub ref_schema: Option<String>,
     pub ref_table: Option<String>,
     pub on_delete: String,
@@ -205,31 +215,35 @@ pub(crate) fn indexes_sql() -> String {
         NS,
         "SELECT i.indrelid::bigint AS rel, ic.relname AS name, am.amname AS method, i.indisunique AS is_unique, \
            i.indnullsnotdistinct AS nulls_not_distinct, i.indnkeyatts AS nkey, i.indisvalid AS valid, \
-           coalesce((SELECT json_agg(json_build_object( \
-                'column', CASE WHEN k.n <> 0 THEN (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = k.n) END, \
-                'expr', CASE WHEN k.n = 0 THEN pg_get_indexdef(i.indexrelid, k.o::int, true) END, \
-                'opclass', CASE WHEN k.o <= i.indnkeyatts AND NOT oc.opcdefault THEN oc.opcname END, \
-                'option', CASE WHEN k.o <= i.indnkeyatts THEN (i.indoption::int2[])[k.o - 1] ELSE 0 END) ORDER BY k.o) \
-              FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) \
-              LEFT JOIN pg_opclass oc ON oc.oid = (i.indclass::oid[])[k.o - 1]), '[]') AS keys, \
+           i.indkey::int2[]::int[] AS keys, i.indclass::oid[]::bigint[] AS classes, i.indoption::int2[]::int[] AS options, \
+           CASE WHEN i.indexprs IS NOT NULL THEN (SELECT json_agg(pg_get_indexdef(i.indexrelid, k.o::int, true) ORDER BY k.o) \
+              FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) WHERE k.n = 0) END AS exprs, \
            pg_get_expr(i.indpred, i.indrelid, true) AS predicate, \
-           obj_description(ic.oid, 'pg_class') AS comment \
+           ds.description AS comment \
          FROM pg_index i \
          JOIN pg_class ic ON ic.oid = i.indexrelid \
          JOIN pg_class t ON t.oid = i.indrelid AND t.relkind IN ('r', 'p') \
          JOIN ns n ON n.oid = t.relnamespace \
          JOIN pg_am am ON am.oid = ic.relam \
-         WHERE NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')) \
+         LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x') \
+         LEFT JOIN pg_description ds ON ds.objoid = ic.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0 \
+         WHERE c.oid IS NULL \
          ORDER BY 1, 2",
     )
 }
 
+pub(crate) fn opclasses_sql() -> String {
+    wrap(
+        "x AS (SELECT 1)",
+        "SELECT oid::bigint AS oid, opcname AS name, opcdefault AS is_default FROM pg_opclass",
+    )
+}
+
 #[derive(Debug, Deserialize)]
-pub(crate) struct IndexKeyRow {
-    pub column: Option<String>,
-    pub expr: Option<String>,
-    pub opclass: Option<String>,
-    pub option: i32,
+pub(crate) struct OpclassRow {
+    pub oid: i64,
+    pub name: String,
+    pub is_default: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -241,7 +255,10 @@ pub(crate) struct IndexRow {
     pub nulls_not_distinct: bool,
     pub nkey: i32,
     pub valid: bool,
-    pub keys: Vec<IndexKeyRow>,
+    pub keys: Vec<i32>,
+    pub classes: Vec<i64>,
+    pub options: Vec<i32>,
+    pub exprs: Option<Vec<String>>,
     pub predicate: Option<String>,
     pub comment: Option<String>,
 }
@@ -249,9 +266,8 @@ pub(crate) struct IndexRow {
 pub(crate) fn triggers_sql() -> String {
     wrap(
         NS,
-        &format!(
-            "SELECT tg.tgrelid::bigint AS rel, tg.tgname AS name, tg.tgtype::int AS tgtype, tg.tgenabled::text AS enabled, \
-               {cols} AS columns, encode(tg.tgargs, 'hex') AS args, tg.tgnargs::int AS nargs, \
+        "SELECT tg.tgrelid::bigint AS rel, tg.tgname AS name, tg.tgtype::int AS tgtype, tg.tgenabled::text AS enabled, \
+               tg.tgattr::int2[]::int[] AS columns, encode(tg.tgargs, 'hex') AS args, tg.tgnargs::int AS nargs, \
                pn.nspname AS function_schema, p.proname AS function_name, \
                (SELECT e.extname FROM pg_depend dd JOIN pg_extension e ON e.oid = dd.refobjid \
                  WHERE dd.classid = 'pg_proc'::regclass AND dd.objid = p.oid AND dd.deptype = 'e' LIMIT 1) AS function_extension, \
@@ -264,8 +280,6 @@ pub(crate) fn triggers_sql() -> String {
              JOIN pg_namespace pn ON pn.oid = p.pronamespace \
              WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 \
              ORDER BY 1, 2",
-            cols = attnames("tg.tgrelid", "tg.tgattr::int2[]"),
-        ),
     )
 }
 
@@ -275,7 +289,7 @@ pub(crate) struct TriggerRow {
     pub name: String,
     pub tgtype: i32,
     pub enabled: String,
-    pub columns: Vec<String>,
+    pub columns: Vec<i32>,
     pub args: String,
     pub nargs: i32,
     pub function_schema: String,

@@ -93,6 +93,7 @@ async fn fetch<T: serde::de::DeserializeOwned>(
     sql: String,
     schemas: &[String],
 ) -> Result<Vec<T>, Error> {
+    let started = std::time::Instant::now();
     let text: String = if sql.contains("$1") {
         sqlx::query_scalar(AssertSqlSafe(sql))
             .bind(schemas)
@@ -104,6 +105,9 @@ async fn fetch<T: serde::de::DeserializeOwned>(
             .await
     }
     .map_err(|e| query_error(what, target, &e))?;
+    if std::env::var_os("INTROSPECT_TIMING").is_some() {
+        eprintln!("{what}: {} bytes in {:?}", text.len(), started.elapsed());
+    }
     serde_json::from_str(&text).map_err(|e| Error::Query {
         what,
         target: target.to_owned(),
@@ -166,6 +170,19 @@ async fn read_catalogs(
         fetch(conn, "policies", target, cat::policies_sql(), s).await?;
     let functions: Vec<cat::FunctionRow> =
         fetch(conn, "functions", target, cat::functions_sql(), s).await?;
+    let opclasses: Vec<cat::OpclassRow> =
+        fetch(conn, "operator classes", target, cat::opclasses_sql(), s).await?;
+    let opclasses: HashMap<i64, cat::OpclassRow> =
+        opclasses.into_iter().map(|o| (o.oid, o)).collect();
+    let attname: HashMap<(i64, i32), String> = columns
+        .iter()
+        .map(|c| ((c.rel, c.num), c.name.clone()))
+        .collect();
+    let names = |rel: i64, nums: &[i32]| -> Vec<String> {
+        nums.iter()
+            .map(|n| attname.get(&(rel, *n)).cloned().unwrap_or_default())
+            .collect()
+    };
 
     let mut live = Live {
         schemas: {
@@ -374,13 +391,13 @@ async fn read_catalogs(
                 if c.kind == "p" {
                     table.primary_key = Some(PrimaryKey {
                         name: c.name,
-                        columns: c.columns,
+                        columns: names(c.rel, &c.keys),
                         origin: Origin::default(),
                     });
                 } else {
                     table.uniques.push(Unique {
                         name: c.name,
-                        columns: c.columns,
+                        columns: names(c.rel, &c.keys),
                         nulls_not_distinct: c.nulls_not_distinct,
                         origin: Origin::default(),
                     });
@@ -404,14 +421,17 @@ async fn read_catalogs(
                         "MATCH FULL is not in the model (compared as MATCH SIMPLE)",
                     );
                 }
+                let ref_columns = c
+                    .ref_columns
+                    .unwrap_or_else(|| names(c.ref_rel, &c.ref_keys));
                 table.foreign_keys.push(ForeignKey {
                     name: c.name,
-                    columns: c.columns,
+                    columns: names(c.rel, &c.keys),
                     ref_table: QName::new(
                         c.ref_schema.unwrap_or_default(),
                         c.ref_table.unwrap_or_default(),
                     ),
-                    ref_columns: c.ref_columns,
+                    ref_columns,
                     on_delete: fk_action(&c.on_delete),
                     on_update: fk_action(&c.on_update),
                     deferrable,
@@ -471,11 +491,15 @@ async fn read_catalogs(
         let nkey = usize::try_from(i.nkey).unwrap_or(0);
         let mut keys = Vec::new();
         let mut include = Vec::new();
-        for (n, k) in i.keys.into_iter().enumerate() {
-            let target = match (k.column, k.expr) {
-                (Some(c), _) => IndexTarget::Column(c),
-                (None, Some(e)) => IndexTarget::Expr(SqlExpr(fixpoint_expr(&e))),
-                (None, None) => continue,
+        let mut exprs = i.exprs.unwrap_or_default().into_iter();
+        for (n, &num) in i.keys.iter().enumerate() {
+            let target = if num != 0 {
+                IndexTarget::Column(attname.get(&(i.rel, num)).cloned().unwrap_or_default())
+            } else {
+                match exprs.next() {
+                    Some(e) => IndexTarget::Expr(SqlExpr(fixpoint_expr(&e))),
+                    None => continue,
+                }
             };
             if n >= nkey {
                 if let IndexTarget::Column(c) = target {
@@ -483,11 +507,18 @@ async fn read_catalogs(
                 }
                 continue;
             }
-            let desc = k.option & 1 != 0;
-            let nulls_first = k.option & 2 != 0;
+            let option = i.options.get(n).copied().unwrap_or(0);
+            let desc = option & 1 != 0;
+            let nulls_first = option & 2 != 0;
+            let opclass = i
+                .classes
+                .get(n)
+                .and_then(|oid| opclasses.get(oid))
+                .filter(|o| !o.is_default)
+                .map(|o| o.name.clone());
             keys.push(IndexKey {
                 target,
-                opclass: k.opclass,
+                opclass,
                 order: desc.then_some(SortOrder::Desc),
                 nulls: match (desc, nulls_first) {
                     (false, true) => Some(NullsOrder::First),
@@ -531,7 +562,7 @@ async fn read_catalogs(
             events.push(TriggerEvent::Insert);
         }
         if ty & 16 != 0 {
-            events.push(TriggerEvent::Update(tg.columns));
+            events.push(TriggerEvent::Update(names(tg.rel, &tg.columns)));
         }
         if ty & 8 != 0 {
             events.push(TriggerEvent::Delete);
