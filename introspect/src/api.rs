@@ -12,7 +12,7 @@ use sea_orm_migration::sea_orm::sqlx::{self, AssertSqlSafe, Connection, postgres
 
 use crate::drift::{self, Report, Warning};
 use crate::normalise::{Scratch, adopt_declaration, normalised_declaration, settle_cycles};
-use crate::read::{Live, NotManaged, Scope, read, user_schemas};
+use crate::read::{Live, NotManaged, Scope, read_parallel, user_schemas};
 use crate::{Error, IGNORED_SCHEMAS};
 
 /// How `verify` works.
@@ -48,7 +48,9 @@ pub async fn verify(url: &str, decl: &Database, opts: &VerifyOptions) -> Result<
             .filter_map(|t| t.rows.as_ref().map(|r| (t.name.clone(), r.columns.clone())))
             .collect(),
     };
-    let mut live = read(&mut conn, &t, &scope).await?;
+    let (mut helper, _) = connect_as(url, "cli verify").await?;
+    let mut live = read_parallel(&mut conn, &mut helper, &t, &scope).await?;
+    let _ = helper.close().await;
     let mut declared = normalised_declaration(url, &opts.scratch, decl, &scope).await?;
     adopt_declaration(&mut live.model, decl);
     adopt_declaration(&mut declared.model, decl);
@@ -219,7 +221,9 @@ pub async fn inspect(url: &str, only: &[String]) -> Result<Live, Error> {
     let t = target.to_string();
     let scope = scope_for(&mut conn, &t, only).await?;
     let started = std::time::Instant::now();
-    let mut live = read(&mut conn, &t, &scope).await?;
+    let (mut helper, _) = connect_as(url, "cli inspect").await?;
+    let mut live = read_parallel(&mut conn, &mut helper, &t, &scope).await?;
+    let _ = helper.close().await;
     let read_at = started.elapsed();
     settle_cycles(&mut [&mut live.model]);
     if std::env::var_os("INTROSPECT_TIMING").is_some() {
@@ -249,8 +253,12 @@ pub async fn diff_databases(
         schemas: schemas.clone(),
         ..sa
     };
-    let mut la = read(&mut a, &ta, &scope).await?;
-    let mut lb = read(&mut b, &tb, &scope).await?;
+    let (mut ha, _) = connect_as(from, "cli diff").await?;
+    let (mut hb, _) = connect_as(to, "cli diff").await?;
+    let mut la = read_parallel(&mut a, &mut ha, &ta, &scope).await?;
+    let mut lb = read_parallel(&mut b, &mut hb, &tb, &scope).await?;
+    let _ = ha.close().await;
+    let _ = hb.close().await;
     let _ = a.close().await;
     let _ = b.close().await;
     settle_cycles(&mut [&mut la.model, &mut lb.model]);

@@ -17,7 +17,7 @@ pub mod read;
 
 pub use drift::{Drift, DriftState, Report, Warning};
 pub use normalise::{Scratch, normalised_declaration};
-pub use read::{DisabledTrigger, Live, NotManaged, Scope, read, user_schemas};
+pub use read::{DisabledTrigger, Live, NotManaged, Scope, read, read_parallel, user_schemas};
 
 use migrations::ConnectError;
 

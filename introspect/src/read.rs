@@ -143,35 +143,123 @@ pub(crate) async fn read_in_transaction(
         .execute(&mut *conn)
         .await
         .map_err(q)?;
-    read_catalogs(conn, target, scope).await
+    read_catalogs(conn, None, target, scope).await
+}
+
+struct Groups {
+    schemas: Vec<cat::SchemaRow>,
+    extensions: Vec<cat::ExtensionRow>,
+    types: Vec<cat::TypeRow>,
+    columns: Vec<cat::ColumnRow>,
+    triggers: Vec<cat::TriggerRow>,
+    policies: Vec<cat::PolicyRow>,
+    functions: Vec<cat::FunctionRow>,
+}
+
+struct Tables {
+    relations: Vec<cat::RelationRow>,
+    constraints: Vec<cat::ConstraintRow>,
+    indexes: Vec<cat::IndexRow>,
+    opclasses: Vec<cat::OpclassRow>,
+}
+
+async fn first_half(conn: &mut PgConnection, target: &str, s: &[String]) -> Result<Groups, Error> {
+    Ok(Groups {
+        schemas: fetch(conn, "schemas", target, cat::schemas_sql(), s).await?,
+        extensions: fetch(conn, "extensions", target, cat::extensions_sql(), s).await?,
+        types: fetch(conn, "types", target, cat::types_sql(), s).await?,
+        columns: fetch(conn, "columns", target, cat::columns_sql(), s).await?,
+        triggers: fetch(conn, "triggers", target, cat::triggers_sql(), s).await?,
+        policies: fetch(conn, "policies", target, cat::policies_sql(), s).await?,
+        functions: fetch(conn, "functions", target, cat::functions_sql(), s).await?,
+    })
+}
+
+async fn second_half(conn: &mut PgConnection, target: &str, s: &[String]) -> Result<Tables, Error> {
+    Ok(Tables {
+        relations: fetch(conn, "relations", target, cat::relations_sql(), s).await?,
+        constraints: fetch(conn, "constraints", target, cat::constraints_sql(), s).await?,
+        indexes: fetch(conn, "indexes", target, cat::indexes_sql(), s).await?,
+        opclasses: fetch(conn, "operator classes", target, cat::opclasses_sql(), s).await?,
+    })
+}
+
+/// [`read`] with a second session of the same database: the catalog queries run on both
+/// at once, the second session sharing the first one's snapshot (`pg_export_snapshot`,
+/// as `pg_dump -j` does), so the result is the same as reading on one.
+pub async fn read_parallel(
+    conn: &mut PgConnection,
+    helper: &mut PgConnection,
+    target: &str,
+    scope: &Scope,
+) -> Result<Live, Error> {
+    let q = |e: sqlx::Error| query_error("the catalogs", target, &e);
+    sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *conn)
+        .await
+        .map_err(q)?;
+    let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(q)?;
+    sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *helper)
+        .await
+        .map_err(q)?;
+    sqlx::query(AssertSqlSafe(format!(
+        "SET TRANSACTION SNAPSHOT '{}'",
+        snapshot.replace('\'', "''")
+    )))
+    .execute(&mut *helper)
+    .await
+    .map_err(q)?;
+    for c in [&mut *conn, &mut *helper] {
+        sqlx::query("SELECT set_config('search_path', 'pg_catalog, public', true)")
+            .execute(c)
+            .await
+            .map_err(q)?;
+    }
+    let result = read_catalogs(conn, Some(&mut *helper), target, scope).await;
+    let _ = sqlx::query("COMMIT").execute(&mut *helper).await;
+    sqlx::query(if result.is_ok() { "COMMIT" } else { "ROLLBACK" })
+        .execute(&mut *conn)
+        .await
+        .map_err(q)?;
+    result
 }
 
 async fn read_catalogs(
     conn: &mut PgConnection,
+    helper: Option<&mut PgConnection>,
     target: &str,
     scope: &Scope,
 ) -> Result<Live, Error> {
     let s = &scope.schemas;
-    let schemas: Vec<cat::SchemaRow> =
-        fetch(conn, "schemas", target, cat::schemas_sql(), s).await?;
-    let extensions: Vec<cat::ExtensionRow> =
-        fetch(conn, "extensions", target, cat::extensions_sql(), s).await?;
-    let types: Vec<cat::TypeRow> = fetch(conn, "types", target, cat::types_sql(), s).await?;
-    let relations: Vec<cat::RelationRow> =
-        fetch(conn, "relations", target, cat::relations_sql(), s).await?;
-    let columns: Vec<cat::ColumnRow> =
-        fetch(conn, "columns", target, cat::columns_sql(), s).await?;
-    let constraints: Vec<cat::ConstraintRow> =
-        fetch(conn, "constraints", target, cat::constraints_sql(), s).await?;
-    let indexes: Vec<cat::IndexRow> = fetch(conn, "indexes", target, cat::indexes_sql(), s).await?;
-    let triggers: Vec<cat::TriggerRow> =
-        fetch(conn, "triggers", target, cat::triggers_sql(), s).await?;
-    let policies: Vec<cat::PolicyRow> =
-        fetch(conn, "policies", target, cat::policies_sql(), s).await?;
-    let functions: Vec<cat::FunctionRow> =
-        fetch(conn, "functions", target, cat::functions_sql(), s).await?;
-    let opclasses: Vec<cat::OpclassRow> =
-        fetch(conn, "operator classes", target, cat::opclasses_sql(), s).await?;
+    let (groups, tables) = match helper {
+        Some(h) => {
+            let (g, t) = tokio::join!(first_half(conn, target, s), second_half(h, target, s));
+            (g?, t?)
+        }
+        None => (
+            first_half(conn, target, s).await?,
+            second_half(conn, target, s).await?,
+        ),
+    };
+    let Groups {
+        schemas,
+        extensions,
+        types,
+        columns,
+        triggers,
+        policies,
+        functions,
+    } = groups;
+    let Tables {
+        relations,
+        constraints,
+        indexes,
+        opclasses,
+    } = tables;
     let opclasses: HashMap<i64, cat::OpclassRow> =
         opclasses.into_iter().map(|o| (o.oid, o)).collect();
     let attname: HashMap<(i64, i32), String> = columns
