@@ -103,7 +103,8 @@ pub(crate) struct RelationRow {
     pub owned_sequence: bool,
 }
 
-pub(crate) fn columns_sql() -> String {
+/// The columns of the tables whose oid has this parity (0 or 1): two halves read at once.
+pub(crate) fn columns_sql(part: u8) -> String {
     wrap(
         "ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY($1)), \
          ext_types AS (SELECT d.objid, e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid \
@@ -123,9 +124,10 @@ pub(crate) fn columns_sql() -> String {
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
          LEFT JOIN ext_types xt ON xt.objid = bt.oid \
          LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum \
-         WHERE a.attnum > 0 AND NOT a.attisdropped \
+         WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid::bigint % 2 = PART \
          ORDER BY a.attrelid, a.attnum",
     )
+    .replace("PART", &part.to_string())
 }
 
 #[derive(Debug, Deserialize)]

@@ -154,11 +154,12 @@ struct Groups {
     triggers: Vec<cat::TriggerRow>,
     policies: Vec<cat::PolicyRow>,
     functions: Vec<cat::FunctionRow>,
+    constraints: Vec<cat::ConstraintRow>,
 }
 
 struct Tables {
+    columns: Vec<cat::ColumnRow>,
     relations: Vec<cat::RelationRow>,
-    constraints: Vec<cat::ConstraintRow>,
     indexes: Vec<cat::IndexRow>,
     opclasses: Vec<cat::OpclassRow>,
 }
@@ -168,17 +169,18 @@ async fn first_half(conn: &mut PgConnection, target: &str, s: &[String]) -> Resu
         schemas: fetch(conn, "schemas", target, cat::schemas_sql(), s).await?,
         extensions: fetch(conn, "extensions", target, cat::extensions_sql(), s).await?,
         types: fetch(conn, "types", target, cat::types_sql(), s).await?,
-        columns: fetch(conn, "columns", target, cat::columns_sql(), s).await?,
+        columns: fetch(conn, "columns", target, cat::columns_sql(0), s).await?,
         triggers: fetch(conn, "triggers", target, cat::triggers_sql(), s).await?,
         policies: fetch(conn, "policies", target, cat::policies_sql(), s).await?,
         functions: fetch(conn, "functions", target, cat::functions_sql(), s).await?,
+        constraints: fetch(conn, "constraints", target, cat::constraints_sql(), s).await?,
     })
 }
 
 async fn second_half(conn: &mut PgConnection, target: &str, s: &[String]) -> Result<Tables, Error> {
     Ok(Tables {
+        columns: fetch(conn, "columns", target, cat::columns_sql(1), s).await?,
         relations: fetch(conn, "relations", target, cat::relations_sql(), s).await?,
-        constraints: fetch(conn, "constraints", target, cat::constraints_sql(), s).await?,
         indexes: fetch(conn, "indexes", target, cat::indexes_sql(), s).await?,
         opclasses: fetch(conn, "operator classes", target, cat::opclasses_sql(), s).await?,
     })
@@ -249,17 +251,20 @@ async fn read_catalogs(
         schemas,
         extensions,
         types,
-        columns,
+        mut columns,
         triggers,
         policies,
         functions,
+        constraints,
     } = groups;
     let Tables {
+        columns: more_columns,
         relations,
-        constraints,
         indexes,
         opclasses,
     } = tables;
+    columns.extend(more_columns);
+    columns.sort_by_key(|c| (c.rel, c.num));
     let opclasses: HashMap<i64, cat::OpclassRow> =
         opclasses.into_iter().map(|o| (o.oid, o)).collect();
     let attname: HashMap<(i64, i32), String> = columns
