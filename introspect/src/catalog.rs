@@ -103,7 +103,7 @@ pub(crate) struct RelationRow {
     pub owned_sequence: bool,
 }
 
-/// The columns of the tables whose oid has this parity (0 or 1): two halves read at once.
+/// The columns of the tables whose oid hashes to `part` (0 or 1): two halves read at once.
 pub(crate) fn columns_sql(part: u8) -> String {
     wrap(
         "ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY($1)), \
@@ -124,7 +124,7 @@ pub(crate) fn columns_sql(part: u8) -> String {
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
          LEFT JOIN ext_types xt ON xt.objid = bt.oid \
          LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum \
-         WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid::bigint % 2 = PART \
+         WHERE a.attnum > 0 AND NOT a.attisdropped AND (hashoid(a.attrelid) & 1) = PART \
          ORDER BY a.attrelid, a.attnum",
     )
     .replace("PART", &part.to_string())
@@ -157,7 +157,8 @@ fn attnames(rel: &str, arr: &str) -> String {
     )
 }
 
-pub(crate) fn constraints_sql() -> String {
+/// The constraints of the tables whose oid hashes to `part` (0 or 1).
+pub(crate) fn constraints_sql(part: u8) -> String {
     wrap(
         NS,
         &format!(
@@ -180,7 +181,7 @@ pub(crate) fn constraints_sql() -> String {
              LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace \
              LEFT JOIN pg_index i ON i.indexrelid = c.conindid AND c.contype IN ('p', 'u') \
              LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0 \
-             WHERE c.contype IN ('p', 'u', 'c', 'f', 'x', 't') \
+             WHERE c.contype IN ('p', 'u', 'c', 'f', 'x', 't') AND (hashoid(c.conrelid) & 1) = {part} \
              ORDER BY 1, 2",
             refcols = attnames("c.confrelid", "c.confkey"),
         ),
@@ -306,8 +307,8 @@ pub(crate) fn policies_sql() -> String {
     wrap(
         NS,
         "SELECT p.polrelid::bigint AS rel, p.polname AS name, p.polcmd::text AS cmd, p.polpermissive AS permissive, \
-           coalesce((SELECT json_agg(CASE WHEN r.oid = 0 THEN 'public' ELSE ro.rolname END) \
-              FROM unnest(p.polroles) r(oid) LEFT JOIN pg_roles ro ON ro.oid = r.oid), '[]') AS roles, \
+           coalesce((SELECT json_agg(CASE WHEN r.oid = 0 THEN 'public' ELSE pg_get_userbyid(r.oid)::text END) \
+              FROM unnest(p.polroles) r(oid)), '[]') AS roles, \
            pg_get_expr(p.polqual, p.polrelid, true) AS using_expr, \
            pg_get_expr(p.polwithcheck, p.polrelid, true) AS check_expr \
          FROM pg_policy p \

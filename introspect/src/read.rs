@@ -159,6 +159,7 @@ struct Groups {
 
 struct Tables {
     columns: Vec<cat::ColumnRow>,
+    constraints: Vec<cat::ConstraintRow>,
     relations: Vec<cat::RelationRow>,
     indexes: Vec<cat::IndexRow>,
     opclasses: Vec<cat::OpclassRow>,
@@ -173,13 +174,14 @@ async fn first_half(conn: &mut PgConnection, target: &str, s: &[String]) -> Resu
         triggers: fetch(conn, "triggers", target, cat::triggers_sql(), s).await?,
         policies: fetch(conn, "policies", target, cat::policies_sql(), s).await?,
         functions: fetch(conn, "functions", target, cat::functions_sql(), s).await?,
-        constraints: fetch(conn, "constraints", target, cat::constraints_sql(), s).await?,
+        constraints: fetch(conn, "constraints", target, cat::constraints_sql(0), s).await?,
     })
 }
 
 async fn second_half(conn: &mut PgConnection, target: &str, s: &[String]) -> Result<Tables, Error> {
     Ok(Tables {
         columns: fetch(conn, "columns", target, cat::columns_sql(1), s).await?,
+        constraints: fetch(conn, "constraints", target, cat::constraints_sql(1), s).await?,
         relations: fetch(conn, "relations", target, cat::relations_sql(), s).await?,
         indexes: fetch(conn, "indexes", target, cat::indexes_sql(), s).await?,
         opclasses: fetch(conn, "operator classes", target, cat::opclasses_sql(), s).await?,
@@ -255,16 +257,18 @@ async fn read_catalogs(
         triggers,
         policies,
         functions,
-        constraints,
+        mut constraints,
     } = groups;
     let Tables {
         columns: more_columns,
+        constraints: more_constraints,
         relations,
         indexes,
         opclasses,
     } = tables;
     columns.extend(more_columns);
     columns.sort_by_key(|c| (c.rel, c.num));
+    constraints.extend(more_constraints);
     let opclasses: HashMap<i64, cat::OpclassRow> =
         opclasses.into_iter().map(|o| (o.oid, o)).collect();
     let attname: HashMap<(i64, i32), String> = columns
