@@ -17,6 +17,19 @@ fn wrap(cte: &str, select: &str) -> String {
     format!("WITH {cte} SELECT coalesce(json_agg(r), '[]')::text FROM ({select}) r")
 }
 
+/// Like [`wrap`], each row a JSON array of `fields` in order (the struct's field order):
+/// half the bytes of objects for the big catalogs, which the server has to print.
+fn wrap_positional(cte: &str, select: &str, fields: &[&str]) -> String {
+    let list = fields
+        .iter()
+        .map(|f| format!("r.{f}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "WITH {cte} SELECT coalesce(json_agg(json_build_array({list})), '[]')::text FROM ({select}) r"
+    )
+}
+
 pub(crate) fn schemas_sql() -> String {
     wrap(
         NS,
@@ -105,7 +118,7 @@ pub(crate) struct RelationRow {
 
 /// The columns of the tables whose oid hashes to `part` (0 or 1): two halves read at once.
 pub(crate) fn columns_sql(part: u8) -> String {
-    wrap(
+    wrap_positional(
         "ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY($1)), \
          ext_types AS (SELECT d.objid, e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid \
                        WHERE d.classid = 'pg_type'::regclass AND d.deptype = 'e')",
@@ -126,6 +139,10 @@ pub(crate) fn columns_sql(part: u8) -> String {
          LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum \
          WHERE a.attnum > 0 AND NOT a.attisdropped AND (hashoid(a.attrelid) & 1) = PART \
          ORDER BY a.attrelid, a.attnum",
+        &[
+            "rel", "num", "name", "ty", "not_null", "identity", "generated", "expr", "comment",
+            "is_array", "base_kind", "base_schema", "base_name", "base_extension", "collated",
+        ],
     )
     .replace("PART", &part.to_string())
 }
@@ -159,7 +176,7 @@ fn attnames(rel: &str, arr: &str) -> String {
 
 /// The constraints of the tables whose oid hashes to `part` (0 or 1).
 pub(crate) fn constraints_sql(part: u8) -> String {
-    wrap(
+    wrap_positional(
         NS,
         &format!(
             "SELECT c.conrelid::bigint AS rel, c.conname AS name, c.contype::text AS kind, \
@@ -185,6 +202,28 @@ pub(crate) fn constraints_sql(part: u8) -> String {
              ORDER BY 1, 2",
             refcols = attnames("c.confrelid", "c.confkey"),
         ),
+        &[
+            "rel",
+            "name",
+            "kind",
+            "keys",
+            "ref_rel",
+            "ref_keys",
+            "ref_columns",
+            "ref_schema",
+            "ref_table",
+            "on_delete",
+            "on_update",
+            "match_type",
+            "deferrable",
+            "deferred",
+            "validated",
+            "no_inherit",
+            "expr",
+            "nulls_not_distinct",
+            "has_include",
+            "comment",
+        ],
     )
 }
 
@@ -214,7 +253,7 @@ pub(crate) struct ConstraintRow {
 }
 
 pub(crate) fn indexes_sql() -> String {
-    wrap(
+    wrap_positional(
         NS,
         "SELECT i.indrelid::bigint AS rel, ic.relname AS name, am.amname AS method, i.indisunique AS is_unique, \
            i.indnullsnotdistinct AS nulls_not_distinct, i.indnkeyatts AS nkey, i.indisvalid AS valid, \
@@ -232,6 +271,21 @@ pub(crate) fn indexes_sql() -> String {
          LEFT JOIN pg_description ds ON ds.objoid = ic.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0 \
          WHERE c.oid IS NULL \
          ORDER BY 1, 2",
+        &[
+            "rel",
+            "name",
+            "method",
+            "is_unique",
+            "nulls_not_distinct",
+            "nkey",
+            "valid",
+            "keys",
+            "classes",
+            "options",
+            "exprs",
+            "predicate",
+            "comment",
+        ],
     )
 }
 
