@@ -328,3 +328,22 @@ fn objects_the_model_cannot_represent_are_listed_not_fatal() {
     }
     assert!(introspect::drift::render(&d.statements).contains("CREATE TABLE s.t"));
 }
+
+#[test]
+fn a_foreign_key_into_a_schema_left_out_is_kept_with_its_columns() {
+    let setup = "CREATE SCHEMA other; CREATE TABLE other.t (id int PRIMARY KEY, code text UNIQUE);";
+    let a = build("outside_a", &Side::Sql(setup));
+    let b = build("outside_b", &Side::Sql(setup));
+    b.exec("CREATE SCHEMA s; CREATE TABLE s.x (id int PRIMARY KEY, code text REFERENCES other.t (code))");
+    let d = block(introspect::diff_databases(
+        &a.url,
+        &b.url,
+        &["s".to_owned()],
+        false,
+    ))
+    .expect("diff");
+    let sql = introspect::drift::render(&d.statements);
+    assert!(sql.contains("REFERENCES other.t (code)"), "{sql}");
+    apply_ok(&a, &sql);
+    assert_eq!(a.schema_dump(), b.schema_dump());
+}
