@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "cli",
     version,
-    about = "PostgreSQL schema-as-code: apply, roll back and report migrations"
+    about = "PostgreSQL schema-as-code: apply, roll back and report migrations; compare live databases"
 )]
 pub struct Cli {
     /// PostgreSQL URL, postgres://user:password@host:5432/database (also read from `.env`).
@@ -37,6 +37,12 @@ pub enum Command {
     Backup(BackupArgs),
     /// Restore a backup written by `cli backup` into an empty database.
     Restore(RestoreArgs),
+    /// Compare the live database with the declaration (exit 2 on drift).
+    Verify(VerifyArgs),
+    /// Print the SQL that turns database --from into database --to (exit 2 when they differ).
+    Diff(DiffArgs),
+    /// Print the live database as the snapshot JSON.
+    Inspect(InspectArgs),
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +137,51 @@ pub struct Fleet {
     /// How many databases at a time.
     #[arg(long, short = 'j', default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Print JSON instead of the text report.
+    #[arg(long)]
+    pub json: bool,
+    /// Also check every foreign key for an index on its columns and for orphan rows
+    /// (reported as warnings).
+    #[arg(long)]
+    pub deep: bool,
+    /// An empty database (same server version) to build the declaration in, inside a
+    /// transaction that is rolled back; default: a database created and dropped on the
+    /// live server, which needs CREATEDB.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "SCRATCH_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub scratch_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The database as it is (postgres://…).
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The database as it should become.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Print the inverse: the SQL that turns --to back into --from.
+    #[arg(long)]
+    pub down: bool,
+    /// Compare only these schemas (repeat, or separate with commas); default: every
+    /// schema except PostgreSQL's own and schemactl.
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub schema: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Read only these schemas (repeat, or separate with commas).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub schema: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -237,7 +288,7 @@ mod tests {
     fn down_defaults_to_nothing_and_accepts_to_zero() {
         let cli = Cli::try_parse_from(["cli", "migrate", "down", "--to", "0"]).expect("parses");
         let Command::Migrate(m) = cli.command else {
-            panic!("not migrate")
+            panic!("expected migrate");
         };
         assert!(matches!(
             m.action,
@@ -293,8 +344,39 @@ mod tests {
         .expect("parses");
         assert_eq!(cli.database_url.as_deref(), Some("postgres://x/y"));
         let Command::Migrate(m) = cli.command else {
-            panic!("not migrate")
+            panic!("expected migrate");
         };
         assert_eq!(m.dir, Some(PathBuf::from("m")));
+    }
+}
+
+#[cfg(test)]
+mod live_tests {
+    use super::*;
+
+    #[test]
+    fn diff_takes_both_urls_and_a_schema_list() {
+        let cli = Cli::try_parse_from([
+            "cli",
+            "diff",
+            "--from",
+            "postgres://a/x",
+            "--to",
+            "postgres://b/y",
+            "--schema",
+            "core,billing",
+            "--down",
+        ])
+        .expect("parses");
+        let Command::Diff(d) = cli.command else {
+            panic!("expected diff");
+        };
+        assert_eq!(d.schema, ["core", "billing"]);
+        assert!(d.down);
+    }
+
+    #[test]
+    fn diff_needs_both_databases() {
+        assert!(Cli::try_parse_from(["cli", "diff", "--from", "postgres://a/x"]).is_err());
     }
 }

@@ -1,14 +1,17 @@
 //! `cli`: the command line of the schema toolkit. `cli migrate up|down|status|fresh|redo`,
-//! `cli seed run|stats|clear|list`, `cli health`, `cli backup`, `cli restore`.
+//! `cli seed run|stats|clear|list`, `cli health`, `cli backup`, `cli restore`, `cli verify`,
+//! `cli diff`, `cli inspect`.
 //!
 //! Exit codes: 0 ok, 1 error (one line on stderr), 2 when `migrate status` finds a changed
 //! or missing applied migration or a broken `migrations.sum`, when `health` finds a warning
-//! or failure, or when `migrate status --targets` finds a database behind.
+//! or failure, when `migrate status --targets` finds a database behind, when `verify` finds
+//! drift, or when `diff` finds a difference.
 
 mod args;
 mod backup;
 mod fleet;
 mod health;
+mod live;
 mod migrate;
 mod output;
 mod pgtools;
@@ -75,6 +78,9 @@ async fn run(cli: args::Cli) -> anyhow::Result<Verdict> {
         args::Command::Health(h) => health::run(require_url(cli.database_url)?, h).await,
         args::Command::Backup(b) => backup::backup(require_url(cli.database_url)?, b).await,
         args::Command::Restore(r) => backup::restore(cli.database_url, r).await,
+        args::Command::Verify(v) => live::verify(cli.database_url, v).await,
+        args::Command::Diff(d) => live::diff(d).await,
+        args::Command::Inspect(i) => live::inspect(cli.database_url, i).await,
     }
 }
 
