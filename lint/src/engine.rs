@@ -357,13 +357,24 @@ impl Linter {
         message: &str,
     ) {
         let text = src.text;
+        // The parser's message has no position: parse statement by statement (split at
+        // the scanner's `;` tokens) to find the first one that fails.
         let mut offset = 0;
-        if let Ok(pieces) = pg_query::split_with_scanner(text) {
-            for piece in pieces {
-                let start = piece.as_ptr() as usize - text.as_ptr() as usize;
-                if pg_query::parse(piece).is_err() {
-                    offset = source::skip_trivia(text, start);
-                    break;
+        if let Ok(scanned) = pg_query::scan(text) {
+            let mut start: Option<usize> = None;
+            for t in &scanned.tokens {
+                let (s, e) = (
+                    usize::try_from(t.start).unwrap_or(0),
+                    usize::try_from(t.end).unwrap_or(0),
+                );
+                let begin = *start.get_or_insert(s);
+                let last = std::ptr::eq(t, scanned.tokens.last().unwrap_or(t));
+                if text.get(s..e) == Some(";") || last {
+                    if pg_query::parse(&text[begin..e]).is_err() {
+                        offset = begin;
+                        break;
+                    }
+                    start = None;
                 }
             }
         }
