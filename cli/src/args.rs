@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -29,6 +29,30 @@ pub struct Cli {
 pub enum Command {
     /// Apply, roll back and report migrations.
     Migrate(MigrateArgs),
+    /// Check SQL files for locking, rewrites, data loss and RLS mistakes (docs/lint.md).
+    Lint(LintArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// SQL files to lint, in this order (default: the up migrations of --dir, or those
+    /// compiled into the binary).
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+
+    /// Lint the up migrations (`NNN_name.sql`, not `.down.sql`) of this directory.
+    #[arg(long, env = "MIGRATIONS_DIR", conflicts_with = "files")]
+    pub dir: Option<PathBuf>,
+
+    /// Output: rustc-style text, or a JSON array of findings.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -108,7 +132,9 @@ mod tests {
     #[test]
     fn down_defaults_to_nothing_and_accepts_to_zero() {
         let cli = Cli::try_parse_from(["cli", "migrate", "down", "--to", "0"]).expect("parses");
-        let Command::Migrate(m) = cli.command;
+        let Command::Migrate(m) = cli.command else {
+            panic!("a migrate command");
+        };
         assert!(matches!(
             m.action,
             MigrateCmd::Down {
@@ -138,7 +164,21 @@ mod tests {
         ])
         .expect("parses");
         assert_eq!(cli.database_url.as_deref(), Some("postgres://x/y"));
-        let Command::Migrate(m) = cli.command;
+        let Command::Migrate(m) = cli.command else {
+            panic!("a migrate command");
+        };
         assert_eq!(m.dir, Some(PathBuf::from("m")));
+    }
+
+    #[test]
+    fn lint_takes_files_and_a_format() {
+        let cli = Cli::try_parse_from(["cli", "lint", "a.sql", "b.sql", "--format", "json"])
+            .expect("parses");
+        let Command::Lint(l) = cli.command else {
+            panic!("a lint command");
+        };
+        assert_eq!(l.files, [PathBuf::from("a.sql"), PathBuf::from("b.sql")]);
+        assert_eq!(l.format, Format::Json);
+        assert!(Cli::try_parse_from(["cli", "lint", "--format", "xml"]).is_err());
     }
 }

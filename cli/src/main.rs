@@ -1,9 +1,12 @@
-//! `cli`: the command line of the schema toolkit. `cli migrate up|down|status|fresh|redo`.
+//! `cli`: the command line of the schema toolkit. `cli migrate up|down|status|fresh|redo`,
+//! `cli lint [FILES...]`.
 //!
-//! Exit codes: 0 ok, 1 error (one line on stderr), 2 when `migrate status` finds a changed
-//! or missing applied migration or a broken `migrations.sum`.
+//! Exit codes: 0 ok, 1 error (one line on stderr) or a lint finding of error severity, 2
+//! when `migrate status` finds a changed or missing applied migration or a broken
+//! `migrations.sum`.
 
 mod args;
+mod lint;
 mod migrate;
 mod output;
 mod render;
@@ -18,6 +21,8 @@ pub enum Verdict {
     Clean,
     /// `status` found problems: exit 2.
     Problems,
+    /// `lint` found an error-severity finding: exit 1.
+    Failed,
 }
 
 fn main() -> ExitCode {
@@ -41,6 +46,16 @@ fn main() -> ExitCode {
             };
         }
     };
+    if let args::Command::Lint(l) = &cli.command {
+        return match lint::run(l) {
+            Ok(Verdict::Failed) => ExitCode::from(1),
+            Ok(_) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {}", render::one_line(&e));
+                ExitCode::from(1)
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -54,6 +69,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,
         Ok(Verdict::Problems) => ExitCode::from(2),
+        Ok(Verdict::Failed) => ExitCode::from(1),
         Err(e) => {
             eprintln!("error: {}", render::one_line(&e));
             ExitCode::from(1)
@@ -64,5 +80,6 @@ fn main() -> ExitCode {
 async fn run(cli: args::Cli) -> anyhow::Result<Verdict> {
     match cli.command {
         args::Command::Migrate(m) => migrate::run(cli.database_url, m).await,
+        args::Command::Lint(l) => lint::run(&l),
     }
 }

@@ -18,7 +18,10 @@ fn run(sql: &str) -> Vec<(&'static str, usize, usize)> {
     findings
         .iter()
         .map(|f: &Finding| {
-            let index = files.iter().position(|(n, _)| *n == f.file).expect("a file");
+            let index = files
+                .iter()
+                .position(|(n, _)| *n == f.file)
+                .expect("a file");
             (f.code, index, f.line)
         })
         .collect()
@@ -283,7 +286,10 @@ fn failing_cases_report_exactly_the_expected_codes_and_lines() {
     for c in CASES {
         let got = run(c.fail);
         if got != c.expect {
-            wrong.push(format!("{}: expected {:?}, got {:?}", c.code, c.expect, got));
+            wrong.push(format!(
+                "{}: expected {:?}, got {:?}",
+                c.code, c.expect, got
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -325,9 +331,7 @@ fn codes_are_unique_kebab_case_and_documented() {
     for r in RULES {
         assert!(seen.insert(r.code), "duplicate code {}", r.code);
         assert!(
-            r.code
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'-'),
+            r.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
             "{}",
             r.code
         );
@@ -345,11 +349,22 @@ fn findings_carry_file_line_column_severity_and_help() {
     assert_eq!(f[0].file, "002_x.sql");
     assert_eq!((f[0].line, f[0].column), (3, 16));
     assert_eq!(f[0].severity, Severity::Error);
-    assert_eq!(f[0].help, lint::rule("adding-not-null-column").expect("rule").alternative);
+    assert_eq!(
+        f[0].help,
+        lint::rule("adding-not-null-column")
+            .expect("rule")
+            .alternative
+    );
     let text = lint::render_text(&f);
-    assert!(text.starts_with("error[adding-not-null-column]: column `locale`"), "{text}");
+    assert!(
+        text.starts_with("error[adding-not-null-column]: column `locale`"),
+        "{text}"
+    );
     assert!(text.contains("--> 002_x.sql:3:16"), "{text}");
-    assert!(text.contains("3 |     ADD COLUMN locale text NOT NULL;"), "{text}");
+    assert!(
+        text.contains("3 |     ADD COLUMN locale text NOT NULL;"),
+        "{text}"
+    );
     assert!(text.ends_with("lint: 1 error, 0 warnings\n"), "{text}");
 }
 
