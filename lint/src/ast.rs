@@ -45,8 +45,11 @@ pub fn qualified(nodes: &[Node]) -> String {
 
 /// The type's own name, lowercase, without `pg_catalog.` (`varchar`, `timestamp`,
 /// `bpchar`, `serial`, `my_enum`).
-pub fn type_base(t: &TypeName) -> String {
-    strings(&t.names).pop().unwrap_or_default()
+pub fn type_base(t: &TypeName) -> &str {
+    match t.names.last().and_then(|n| n.node.as_ref()) {
+        Some(NodeEnum::String(s)) => &s.sval,
+        _ => "",
+    }
 }
 
 /// The integer type modifiers (`varchar(20)` -> `[20]`).

@@ -19,6 +19,7 @@
 
 mod ast;
 mod engine;
+mod parse;
 mod render;
 pub mod rules;
 mod source;

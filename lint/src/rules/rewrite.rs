@@ -183,7 +183,7 @@ fn type_change(
     if let Some((old_base, old_mods)) = &old
         && old_base == "varchar"
     {
-        match (new_base.as_str(), old_mods.first(), new_mods.first()) {
+        match (new_base, old_mods.first(), new_mods.first()) {
             ("varchar", Some(&o), Some(&n)) if n < o => {
                 cx.report(
                     &VARCHAR_NARROWING,

@@ -91,9 +91,9 @@ fn column(cx: &mut Cx<'_>, col: &ColumnDef, name: &str) {
         return;
     };
     let base = ast::type_base(t);
-    let (rule, what) = match base.as_str() {
+    let (rule, what) = match base {
         "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2" => {
-            (&PREFER_IDENTITY, base.clone())
+            (&PREFER_IDENTITY, base.to_owned())
         }
         "timestamp" => (
             &PREFER_TIMESTAMPTZ,
