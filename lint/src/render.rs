@@ -9,11 +9,11 @@ use crate::{Finding, Severity};
 ///
 /// ```text
 /// error[adding-not-null-column]: column `locale` is added to core.users as NOT NULL …
-///   --> migrations/002_locale.sql:4:33
-///    |
-///  4 | ALTER TABLE core.users ADD COLUMN locale text NOT NULL;
-///    |                                 ^
-///    = help: Add the column with a constant DEFAULT …
+///  --> migrations/002_locale.sql:3:35
+///   |
+/// 3 | ALTER TABLE core.users ADD COLUMN locale text NOT NULL;
+///   |                                   ^
+///   = help: Add the column with a constant DEFAULT …
 /// ```
 pub fn render_text(findings: &[Finding]) -> String {
     let mut out = String::new();
