@@ -125,17 +125,17 @@ pub(crate) fn check(stmt: &NodeEnum, cx: &mut Cx<'_>) {
                 };
                 let def = cmd.def.as_ref().and_then(|d| d.node.as_ref());
                 match (AlterTableType::try_from(cmd.subtype), def) {
-                    (Ok(AlterTableType::AtAddColumn), Some(NodeEnum::ColumnDef(col))) => {
-                        if ast::is_not_null(col) && !ast::has_default(col) {
-                            cx.report(
-                                &ADDING_NOT_NULL_COLUMN,
-                                col.location,
-                                format!(
-                                    "column `{}` is added to {shown} as NOT NULL without a default: fails on a table with rows",
-                                    col.colname
-                                ),
-                            );
-                        }
+                    (Ok(AlterTableType::AtAddColumn), Some(NodeEnum::ColumnDef(col)))
+                        if ast::is_not_null(col) && !ast::has_default(col) =>
+                    {
+                        cx.report(
+                            &ADDING_NOT_NULL_COLUMN,
+                            col.location,
+                            format!(
+                                "column `{}` is added to {shown} as NOT NULL without a default: fails on a table with rows",
+                                col.colname
+                            ),
+                        );
                     }
                     (Ok(AlterTableType::AtSetNotNull), _) => cx.report(
                         &SETTING_NOT_NULL,
