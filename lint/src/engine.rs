@@ -552,8 +552,32 @@ fn record(node: &NodeEnum, state: &mut State, file: &mut FileState, sites: &Site
         NodeEnum::VariableSetStmt(v) if v.name == "lock_timeout" => {
             file.lock_timeout_set = true;
         }
+        NodeEnum::SelectStmt(s) if sets_lock_timeout(s) => {
+            file.lock_timeout_set = true;
+        }
         _ => {}
     }
+}
+
+/// `SELECT set_config('lock_timeout', …)`.
+fn sets_lock_timeout(s: &pg_query::protobuf::SelectStmt) -> bool {
+    s.target_list.iter().any(|t| {
+        let Some(NodeEnum::ResTarget(r)) = &t.node else {
+            return false;
+        };
+        let Some(NodeEnum::FuncCall(f)) = r.val.as_ref().and_then(|v| v.node.as_ref()) else {
+            return false;
+        };
+        let first_arg = f.args.first().and_then(|a| a.node.as_ref());
+        ast::strings(&f.funcname).last().map(String::as_str) == Some("set_config")
+            && matches!(
+                first_arg,
+                Some(NodeEnum::AConst(c)) if matches!(
+                    &c.val,
+                    Some(pg_query::protobuf::a_const::Val::Sval(v)) if v.sval == "lock_timeout"
+                )
+            )
+    })
 }
 
 fn record_column(

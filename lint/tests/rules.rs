@@ -78,7 +78,7 @@ const CASES: &[Case] = &[
         code: "missing-lock-timeout",
         fail: "CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t ADD COLUMN a int;\nALTER TABLE users DROP CONSTRAINT users_email_key;\nALTER TABLE users DROP CONSTRAINT users_name_key;",
         expect: &[("missing-lock-timeout", 0, 3)],
-        pass: "SET lock_timeout = '5s';\nALTER TABLE users DROP CONSTRAINT users_email_key;",
+        pass: "SET lock_timeout = '5s';\nALTER TABLE users DROP CONSTRAINT users_email_key;\n-- next file\nSELECT set_config('lock_timeout', '5s', false);\nALTER TABLE users DROP CONSTRAINT users_name_key;",
     },
     Case {
         code: "concurrently-in-transaction",
@@ -373,6 +373,30 @@ fn an_ignore_applies_only_to_the_statement_right_after_it() {
     let sql = "SET lock_timeout = '5s';\n-- lint: ignore dropping-table retired in 2.4\nDROP TABLE a;\nDROP TABLE b;\n";
     let got = run(sql);
     assert_eq!(got, [("dropping-table", 0, 4)]);
+}
+
+#[test]
+fn an_ignore_before_a_statement_also_covers_findings_reported_at_the_end_of_the_set() {
+    let sql = "CREATE TABLE p (id int PRIMARY KEY);\n-- lint: ignore fk-without-index: p has three rows, never deleted\nCREATE TABLE c (id int PRIMARY KEY, p_id int REFERENCES p (id));\nCREATE TABLE d (id int PRIMARY KEY, p_id int REFERENCES p (id));\n";
+    assert_eq!(run(sql), [("fk-without-index", 0, 4)]);
+}
+
+#[test]
+fn a_large_file_with_semicolons_inside_a_function_body_lints_as_one_piece() {
+    // `BEGIN ATOMIC … END` bodies hold bare semicolons: a parallel cut inside one must
+    // not turn into a syntax error or move a line.
+    let one = "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nCREATE TABLE t (id int PRIMARY KEY, at timestamp);\n";
+    let text = one.repeat(300_000 / one.len() + 1);
+    let findings = lint::lint_sql("big.sql", &text);
+    let lines: Vec<usize> = findings
+        .iter()
+        .map(|f| {
+            assert_eq!(f.code, "prefer-timestamptz", "{f:?}");
+            f.line
+        })
+        .collect();
+    assert_eq!(lines.len(), text.len() / one.len());
+    assert!(lines.iter().enumerate().all(|(i, l)| *l == 2 * i + 2));
 }
 
 #[test]
