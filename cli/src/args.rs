@@ -40,8 +40,9 @@ pub struct LintArgs {
     #[arg(value_name = "FILES")]
     pub files: Vec<PathBuf>,
 
-    /// Lint the up migrations (`NNN_name.sql`, not `.down.sql`) of this directory.
-    #[arg(long, env = "MIGRATIONS_DIR", conflicts_with = "files")]
+    /// Lint the up migrations (`NNN_name.sql`, not `.down.sql`) of this directory
+    /// (ignored when FILES are given).
+    #[arg(long, env = "MIGRATIONS_DIR")]
     pub dir: Option<PathBuf>,
 
     /// Output: rustc-style text, or a JSON array of findings.
@@ -180,5 +181,8 @@ mod tests {
         assert_eq!(l.files, [PathBuf::from("a.sql"), PathBuf::from("b.sql")]);
         assert_eq!(l.format, Format::Json);
         assert!(Cli::try_parse_from(["cli", "lint", "--format", "xml"]).is_err());
+        // MIGRATIONS_DIR in the environment must not make FILES an error.
+        let cli = Cli::try_parse_from(["cli", "lint", "--dir", "m", "a.sql"]).expect("parses");
+        assert!(matches!(cli.command, Command::Lint(l) if l.files.len() == 1));
     }
 }
