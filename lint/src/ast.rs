@@ -158,3 +158,25 @@ pub fn index_columns(params: &[Node]) -> Vec<Option<String>> {
         })
         .collect()
 }
+
+/// The column of a `CHECK (col IS NOT NULL)` constraint (what lets `SET NOT NULL` skip its
+/// scan once the check is valid).
+pub fn not_null_check_column(k: &Constraint) -> Option<String> {
+    use pg_query::protobuf::NullTestType;
+    if !is(k, ConstrType::ConstrCheck) {
+        return None;
+    }
+    let Some(NodeEnum::NullTest(t)) = k.raw_expr.as_ref().and_then(|e| e.node.as_ref()) else {
+        return None;
+    };
+    if t.nulltesttype != NullTestType::IsNotNull as i32 {
+        return None;
+    }
+    match t.arg.as_ref().and_then(|a| a.node.as_ref()) {
+        Some(NodeEnum::ColumnRef(c)) => match strings(&c.fields).as_slice() {
+            [col] => Some(col.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}

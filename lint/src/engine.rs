@@ -49,6 +49,11 @@ pub(crate) struct State {
     pub enums: HashMap<String, Vec<String>>,
     /// Enum types dropped or renamed away, with the values they had.
     pub retired_enums: HashMap<String, Vec<String>>,
+    /// `CHECK (col IS NOT NULL) NOT VALID` constraints not validated yet:
+    /// (table, constraint) -> column.
+    pub pending_not_null_checks: HashMap<(String, String), String>,
+    /// (table, column) with a valid `CHECK (col IS NOT NULL)`: `SET NOT NULL` needs no scan.
+    pub proven_not_null: HashSet<(String, String)>,
 }
 
 /// What the rules know about the file being linted.
@@ -485,6 +490,23 @@ fn record(node: &NodeEnum, state: &mut State, file: &mut FileState, sites: &Site
                     }
                     (Ok(AlterTableType::AtAddConstraint), Some(NodeEnum::Constraint(k))) => {
                         record_constraint(state, &key, &shown, k, sites);
+                        if let Some(col) = ast::not_null_check_column(k) {
+                            if k.skip_validation {
+                                state
+                                    .pending_not_null_checks
+                                    .insert((key.clone(), k.conname.clone()), col);
+                            } else {
+                                state.proven_not_null.insert((key.clone(), col));
+                            }
+                        }
+                    }
+                    (Ok(AlterTableType::AtValidateConstraint), _) => {
+                        if let Some(col) = state
+                            .pending_not_null_checks
+                            .remove(&(key.clone(), cmd.name.clone()))
+                        {
+                            state.proven_not_null.insert((key.clone(), col));
+                        }
                     }
                     (Ok(AlterTableType::AtAlterColumnType), Some(NodeEnum::ColumnDef(col))) => {
                         if let Some(t) = ast::column_type(col) {

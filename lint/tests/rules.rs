@@ -45,9 +45,10 @@ const CASES: &[Case] = &[
     },
     Case {
         code: "setting-not-null",
-        fail: "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
-        expect: &[("setting-not-null", 0, 2)],
-        pass: "SET lock_timeout = '5s';\nALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;",
+        // A check that is never validated proves nothing.
+        fail: "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users ADD CONSTRAINT users_name_nn CHECK (name IS NOT NULL) NOT VALID;\nALTER TABLE users ALTER COLUMN name SET NOT NULL;",
+        expect: &[("setting-not-null", 0, 2), ("setting-not-null", 0, 4)],
+        pass: "SET lock_timeout = '5s';\nALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\n-- next file\nSET lock_timeout = '5s';\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
     },
     Case {
         code: "non-concurrent-index",

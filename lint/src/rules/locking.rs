@@ -29,7 +29,7 @@ pub const SETTING_NOT_NULL: Rule = Rule {
     why: "PostgreSQL scans the whole table to check for NULLs while it holds an ACCESS EXCLUSIVE lock: no read or write of the table runs until the scan ends.",
     alternative: "Add `CHECK (col IS NOT NULL) NOT VALID`, then `VALIDATE CONSTRAINT` (which takes only a SHARE UPDATE EXCLUSIVE lock); `SET NOT NULL` then uses the valid check instead of scanning, and the check can be dropped.",
     bad: "ALTER TABLE core.users ALTER COLUMN email SET NOT NULL;",
-    good: "ALTER TABLE core.users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;",
+    good: "ALTER TABLE core.users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE core.users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE core.users ALTER COLUMN email SET NOT NULL;",
 };
 
 pub const NON_CONCURRENT_INDEX: Rule = Rule {
@@ -137,14 +137,21 @@ pub(crate) fn check(stmt: &NodeEnum, cx: &mut Cx<'_>) {
                             ),
                         );
                     }
-                    (Ok(AlterTableType::AtSetNotNull), _) => cx.report(
+                    (Ok(AlterTableType::AtSetNotNull), _)
+                        if !cx
+                            .state
+                            .proven_not_null
+                            .contains(&(key.clone(), cmd.name.clone())) =>
+                    {
+                        cx.report(
                         &SETTING_NOT_NULL,
                         -1,
                         format!(
-                            "`SET NOT NULL` on {shown}.{} scans the table under an ACCESS EXCLUSIVE lock",
-                            cmd.name
+                            "`SET NOT NULL` on {shown}.{} scans the table under an ACCESS EXCLUSIVE lock (no valid `CHECK ({} IS NOT NULL)` comes before it)",
+                            cmd.name, cmd.name
                         ),
-                    ),
+                    );
+                    }
                     (Ok(AlterTableType::AtAddConstraint), Some(NodeEnum::Constraint(k))) => {
                         let fk = ast::is(k, ConstrType::ConstrForeign);
                         if (fk || ast::is(k, ConstrType::ConstrCheck)) && !k.skip_validation {
