@@ -104,9 +104,12 @@ const CASES: &[Case] = &[
     },
     Case {
         code: "changing-column-type",
-        fail: "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN id TYPE bigint;",
-        expect: &[("changing-column-type", 0, 2)],
-        pass: "CREATE TABLE t (id int PRIMARY KEY, code varchar(10));\n-- next file\nSET lock_timeout = '5s';\nALTER TABLE t ALTER COLUMN code TYPE varchar(20);\nALTER TABLE t ALTER COLUMN code TYPE text;",
+        fail: "CREATE TABLE t (id int PRIMARY KEY, amount numeric(12,2));\n-- next file\nSET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN id TYPE bigint;\nALTER TABLE t ALTER COLUMN amount TYPE numeric(12,0);",
+        expect: &[
+            ("changing-column-type", 1, 2),
+            ("changing-column-type", 1, 3),
+        ],
+        pass: "CREATE TABLE t (id int PRIMARY KEY, code varchar(10), amount numeric(12,2));\n-- next file\nSET lock_timeout = '5s';\nALTER TABLE t ALTER COLUMN code TYPE varchar(20);\nALTER TABLE t ALTER COLUMN code TYPE text;\nALTER TABLE t ALTER COLUMN amount TYPE numeric(16,2);",
     },
     Case {
         code: "varchar-narrowing",

@@ -15,7 +15,7 @@ pub const CHANGING_COLUMN_TYPE: Rule = Rule {
     severity: Error,
     family: FAMILY,
     title: "Changing a column's type on an existing table",
-    why: "Most type changes rewrite the whole table and rebuild its indexes under an ACCESS EXCLUSIVE lock; running code that reads or writes the old type may break as well. Only a few changes are free (`varchar(n)` to a longer `varchar` or to `text`), and the linter accepts those when it knows the old type.",
+    why: "Most type changes rewrite the whole table and rebuild its indexes under an ACCESS EXCLUSIVE lock; running code that reads or writes the old type may break as well. Only a few changes are free (`varchar(n)` to a longer `varchar` or to `text`, `numeric(p,s)` to a larger precision with the same scale), and the linter accepts those when it knows the old type from the linted files.",
     alternative: "Add a new column of the new type, write to both (trigger or application), backfill in batches, switch readers, then drop the old column in a later release.",
     bad: "ALTER TABLE core.users ALTER COLUMN id TYPE bigint;",
     good: "ALTER TABLE core.users ADD COLUMN id_big bigint;",
@@ -197,6 +197,21 @@ fn type_change(
             ("varchar", Some(_), None) | ("varchar", None, None) | ("text", _, _) => return,
             ("varchar", Some(&o), Some(&n)) if n >= o => return,
             _ => {}
+        }
+    }
+    // numeric(p, s) -> numeric(p2, s) with p2 >= p (or unconstrained numeric) keeps every
+    // value as stored: PostgreSQL skips the rewrite.
+    if let Some((old_base, old_mods)) = &old
+        && old_base == "numeric"
+        && new_base == "numeric"
+    {
+        let scale = |m: &[i64]| m.get(1).copied().unwrap_or(0);
+        let widening = new_mods.is_empty()
+            || (!old_mods.is_empty()
+                && new_mods[0] >= old_mods[0]
+                && scale(&new_mods) == scale(old_mods));
+        if widening {
+            return;
         }
     }
     let old_shown = old.map_or_else(String::new, |(b, m)| {
