@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +43,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Print the live database as the snapshot JSON.
     Inspect(InspectArgs),
+    /// Check SQL files for locking, rewrites, data loss and RLS mistakes (docs/lint.md).
+    Lint(LintArgs),
 }
 
 #[derive(Debug, Args)]
@@ -182,6 +184,29 @@ pub struct InspectArgs {
     /// Read only these schemas (repeat, or separate with commas).
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     pub schema: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// SQL files to lint, in this order (default: the up migrations of --dir, or those
+    /// compiled into the binary).
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+
+    /// Lint the up migrations (`NNN_name.sql`, not `.down.sql`) of this directory
+    /// (ignored when FILES are given).
+    #[arg(long, env = "MIGRATIONS_DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Output: rustc-style text, or a JSON array of findings.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -347,6 +372,21 @@ mod tests {
             panic!("expected migrate");
         };
         assert_eq!(m.dir, Some(PathBuf::from("m")));
+    }
+
+    #[test]
+    fn lint_takes_files_and_a_format() {
+        let cli = Cli::try_parse_from(["cli", "lint", "a.sql", "b.sql", "--format", "json"])
+            .expect("parses");
+        let Command::Lint(l) = cli.command else {
+            panic!("a lint command");
+        };
+        assert_eq!(l.files, [PathBuf::from("a.sql"), PathBuf::from("b.sql")]);
+        assert_eq!(l.format, Format::Json);
+        assert!(Cli::try_parse_from(["cli", "lint", "--format", "xml"]).is_err());
+        // MIGRATIONS_DIR in the environment must not make FILES an error.
+        let cli = Cli::try_parse_from(["cli", "lint", "--dir", "m", "a.sql"]).expect("parses");
+        assert!(matches!(cli.command, Command::Lint(l) if l.files.len() == 1));
     }
 }
 

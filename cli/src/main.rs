@@ -1,16 +1,17 @@
 //! `cli`: the command line of the schema toolkit. `cli migrate up|down|status|fresh|redo`,
 //! `cli seed run|stats|clear|list`, `cli health`, `cli backup`, `cli restore`, `cli verify`,
-//! `cli diff`, `cli inspect`.
+//! `cli diff`, `cli inspect`, `cli lint [FILES...]`.
 //!
 //! Exit codes: 0 ok, 1 error (one line on stderr), 2 when `migrate status` finds a changed
 //! or missing applied migration or a broken `migrations.sum`, when `health` finds a warning
 //! or failure, when `migrate status --targets` finds a database behind, when `verify` finds
-//! drift, or when `diff` finds a difference.
+//! drift, or when `diff` finds a difference; `lint` exits 1 on a finding of error severity.
 
 mod args;
 mod backup;
 mod fleet;
 mod health;
+mod lint;
 mod live;
 mod migrate;
 mod output;
@@ -28,6 +29,8 @@ pub enum Verdict {
     Clean,
     /// `status` found problems: exit 2.
     Problems,
+    /// `lint` found an error-severity finding: exit 1.
+    Failed,
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,16 @@ fn main() -> ExitCode {
             };
         }
     };
+    if let args::Command::Lint(l) = &cli.command {
+        return match lint::run(l) {
+            Ok(Verdict::Failed) => ExitCode::from(1),
+            Ok(_) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {}", render::one_line(&e));
+                ExitCode::from(1)
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -64,6 +77,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(Verdict::Clean) => ExitCode::SUCCESS,
         Ok(Verdict::Problems) => ExitCode::from(2),
+        Ok(Verdict::Failed) => ExitCode::from(1),
         Err(e) => {
             eprintln!("error: {}", render::one_line(&e));
             ExitCode::from(1)
@@ -81,6 +95,7 @@ async fn run(cli: args::Cli) -> anyhow::Result<Verdict> {
         args::Command::Verify(v) => live::verify(cli.database_url, v).await,
         args::Command::Diff(d) => live::diff(d).await,
         args::Command::Inspect(i) => live::inspect(cli.database_url, i).await,
+        args::Command::Lint(l) => lint::run(&l),
     }
 }
 

@@ -182,7 +182,7 @@ fn confirm_fresh(url: &str, origin: &str) -> anyhow::Result<()> {
 /// directory beside it on disk (in the current directory, or in the checkout the binary
 /// was built from) has files it lacks, someone generated a migration and did not rebuild:
 /// say so on stderr, once, before running the old set.
-fn warn_if_embedded_is_stale() {
+pub(crate) fn warn_if_embedded_is_stale() {
     let candidates = [
         std::env::current_dir().ok().map(|d| d.join("migrations")),
         Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations")),
