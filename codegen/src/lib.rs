@@ -233,6 +233,7 @@ pub fn run_with(
                     f.down_file()
                 )?;
             }
+            lint_new(&existing, &g, out)?;
             if !g.heavy_locks.is_empty() {
                 writeln!(
                     out,
@@ -349,6 +350,32 @@ fn rehash(dir: &Path, existing: &Existing, out: &mut dyn Write, err: &mut dyn Wr
             Ok(OK)
         }
     }
+}
+
+/// Runs the lint rules (docs/lint.md) on the files just written, with the earlier
+/// migrations as context, and prints what they find: a reviewer sees it before CI does.
+fn lint_new(existing: &Existing, g: &Generated, out: &mut dyn Write) -> Result<()> {
+    let mut files: Vec<(String, String)> = existing
+        .files
+        .iter()
+        .filter(|(n, _)| migration::parse_file_name(n).is_some_and(|(_, down)| !down))
+        .cloned()
+        .collect();
+    let mut new = vec![g.up_file()];
+    files.push((g.up_file(), g.up.clone()));
+    if let Some(f) = &g.follow_up {
+        new.push(f.up_file());
+        files.push((f.up_file(), f.up.clone()));
+    }
+    let findings: Vec<lint::Finding> = lint::lint_files(&files)
+        .into_iter()
+        .filter(|f| new.contains(&f.file))
+        .collect();
+    if !findings.is_empty() {
+        writeln!(out, "lint (docs/lint.md):")?;
+        write!(out, "{}", lint::render_text(&findings))?;
+    }
+    Ok(())
 }
 
 /// What the declaration generates besides migrations.
