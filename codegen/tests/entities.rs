@@ -2,27 +2,14 @@
 //! current by later ones, and checked by `--check`, which reports an edited, missing or
 //! extra entity file by name with the command to run.
 
-use codegen::{Args, OK, STALE, run};
+mod common;
+
+use codegen::{Args, OK, STALE};
+use common::{USERS, exec, temp_dir, v1};
 use ddl::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-const USERS: TableRef = TableRef::new("app", "users");
 const NOTES: TableRef = TableRef::new("app", "notes");
-
-fn v1() -> Database {
-    Database::new().schema(Schema::new("app")).table(
-        Table::new(USERS)
-            .column(col("id", INT).identity().primary_key())
-            .column(col("email", TEXT).not_null()),
-    )
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("codegen-entities-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
 
 fn args(dir: &Path, check: bool) -> Args {
     Args {
@@ -37,16 +24,6 @@ fn args(dir: &Path, check: bool) -> Args {
         entities: dir.join("entities/src"),
         diagrams: dir.join("docs/schema"),
     }
-}
-
-fn exec(args: &Args, db: &Database) -> (u8, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run(args, db, &mut out, &mut err).expect("runs");
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
 }
 
 #[test]

@@ -3,49 +3,14 @@
 //! generated files edited by hand.
 
 use clap::Parser;
-use codegen::{Args, FAILED, OK, STALE, run};
-use ddl::prelude::*;
-use std::path::{Path, PathBuf};
+mod common;
 
-const USERS: TableRef = TableRef::new("app", "users");
-const NOTES: TableRef = TableRef::new("app", "notes");
-
-fn v1() -> Database {
-    Database::new().schema(Schema::new("app")).table(
-        Table::new(USERS)
-            .column(col("id", INT).identity().primary_key())
-            .column(col("email", TEXT).not_null()),
-    )
-}
-
-fn v2() -> Database {
-    v1().table(
-        Table::new(NOTES)
-            .column(col("id", INT).identity().primary_key())
-            .column(col("user_id", INT).not_null().references(USERS, "id")),
-    )
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("codegen-hand-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use codegen::{Args, FAILED, OK, STALE};
+use common::{args_for, exec, temp_dir, v1, v2};
+use std::path::Path;
 
 fn args(dir: &Path) -> Args {
-    Args {
-        check: false,
-        dir: dir.to_path_buf(),
-        name: None,
-        allow_destructive: false,
-        new: None,
-        no_transaction: false,
-        rehash: false,
-        fast: false,
-        entities: dir.with_extension("entities"),
-        diagrams: dir.with_extension("diagrams"),
-    }
+    args_for(dir)
 }
 
 fn check(dir: &Path) -> Args {
@@ -67,17 +32,6 @@ fn rehash(dir: &Path) -> Args {
         rehash: true,
         ..args(dir)
     }
-}
-
-/// Exit code, stdout, stderr.
-fn exec(args: &Args, db: &Database) -> (u8, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run(args, db, &mut out, &mut err).expect("runs");
-    (
-        code,
-        String::from_utf8_lossy(&out).into_owned(),
-        String::from_utf8_lossy(&err).into_owned(),
-    )
 }
 
 fn read(dir: &Path, name: &str) -> String {
