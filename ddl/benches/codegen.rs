@@ -9,61 +9,11 @@
 
 use ddl::migration::{Existing, Outcome, next_migration};
 use ddl::prelude::*;
+use ddl::synthetic::synthetic;
 use std::time::{Duration, Instant};
 
 const TABLES: usize = 10_000;
 const RUNS: usize = 5;
-
-fn name(i: usize) -> &'static str {
-    Box::leak(format!("t{i:05}").into_boxed_str())
-}
-
-fn synthetic(tables: usize) -> Database {
-    const TOUCH: FunctionRef = FunctionRef::new("bench", "touch");
-    const TENANT: FunctionRef = FunctionRef::new("bench", "current_tenant");
-    let mut db = Database::new()
-        .schema(Schema::new("bench"))
-        .function(Function::trigger(
-            TOUCH,
-            "BEGIN NEW.updated_at := now(); RETURN NEW; END",
-        ))
-        .function(
-            Function::new(
-                TENANT,
-                "integer",
-                "SELECT nullif(current_setting('bench.tenant', true), '')::int",
-            )
-            .language("sql")
-            .stable(),
-        );
-    for i in 0..tables {
-        let me = TableRef::new("bench", name(i));
-        let mut t = Table::new(me)
-            .column(col("id", BIGINT).identity().primary_key())
-            .column(col("tenant_id", INT).not_null())
-            .column(col("title", varchar(200)).not_null())
-            .column(col("body", TEXT))
-            .column(col("updated_at", TIMESTAMPTZ).not_null().default("now()"))
-            .index(Index::on(["tenant_id", "updated_at"]).desc())
-            .trigger(Trigger::before(&format!("{}_touch", name(i)), TOUCH).on_update())
-            .enable_rls()
-            .policy(Policy::new("tenant").using("tenant_id = bench.current_tenant()"));
-        // Each table references up to two earlier ones: a deep, wide graph.
-        for (k, j) in [i / 2, i.saturating_sub(7)].into_iter().enumerate() {
-            if j < i {
-                let column = format!("ref{k}_id");
-                t = t
-                    .column(
-                        col(column.clone(), BIGINT)
-                            .references(TableRef::new("bench", name(j)), "id"),
-                    )
-                    .index(Index::on([column.as_str()]));
-            }
-        }
-        db = db.table(t);
-    }
-    db
-}
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

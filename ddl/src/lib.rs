@@ -11,6 +11,7 @@ pub mod migration;
 pub mod model;
 pub mod online;
 pub mod sql;
+pub mod synthetic;
 pub mod validate;
 
 /// Everything a schema module needs: `use ddl::prelude::*;`.
