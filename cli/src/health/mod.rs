@@ -212,7 +212,7 @@ pub async fn run(url: String, args: HealthArgs) -> anyhow::Result<Verdict> {
     checks.push(guard("blocking locks", locks(&mut conn, &limits).await));
     checks.push(guard("cache hit ratio", cache(&mut conn, &limits).await));
     checks.push(migrations_check(&url, set).await);
-    checks.push(drift());
+    checks.push(drift(&url).await);
 
     let worst = checks.iter().map(|c| c.level).max().unwrap_or(Level::Ok);
     if args.json {
