@@ -414,10 +414,17 @@ pub fn next_migration_with(
         let targets = crate::online::new_fk_targets(&foreign_keys(&old), &foreign_keys(&new));
         let split = crate::online::split(&up_changes, &existing_tables, &targets, options.fast)
             .map_err(plan_diagnostic)?;
-        let up = split.main;
-        if up.is_empty() && split.follow_up.is_empty() {
+        if split.main.is_empty() && split.follow_up.is_empty() {
             return Ok(Outcome::UpToDate);
         }
+        // A change that is all online work (indexes on existing tables) is one migration
+        // outside a transaction, not an empty one and its follow-up.
+        let only_online = split.main.is_empty();
+        let (up, online, online_down, up_transactional) = if only_online {
+            (split.follow_up, Vec::new(), split.follow_up_down, false)
+        } else {
+            (split.main, split.follow_up, split.follow_up_down, true)
+        };
         let mut down = join(down).map_err(plan_diagnostic)?;
         // The follow-up's down file drops the indexes it built.
         down.retain(|st| {
@@ -425,9 +432,14 @@ pub fn next_migration_with(
                 && st.sql.starts_with("DROP INDEX ")
                 && split.concurrent_indexes.contains(&st.name))
         });
+        if only_online {
+            let mut all = online_down.clone();
+            all.extend(down);
+            down = all;
+        }
         let heavy_locks: Vec<String> = up
             .iter()
-            .chain(&split.follow_up)
+            .chain(&online)
             .filter_map(|st| {
                 let lock = st.lock.as_ref()?;
                 let on_existing = lock.tables.iter().any(|t| existing_tables.contains(t));
@@ -461,19 +473,19 @@ pub fn next_migration_with(
         let up_file = {
             let (stem, sha) = (stem.clone(), sha.clone());
             s.spawn(move || {
-                let text = render_migration(&stem, "up", &sha, &up, true, settings);
+                let text = render_migration(&stem, "up", &sha, &up, up_transactional, settings);
                 let hash = checksum::sha256_hex(text.as_bytes());
                 (text, hash)
             })
         };
-        let down_text = render_migration(&stem, "down", &sha, &down, true, settings);
+        let down_text = render_migration(&stem, "down", &sha, &down, up_transactional, settings);
         let down_hash = checksum::sha256_hex(down_text.as_bytes());
-        let follow_up = (!split.follow_up.is_empty()).then(|| {
+        let follow_up = (!online.is_empty()).then(|| {
             let stem = format!("{:03}_{label}_online", version + 1);
             FollowUp {
-                up: render_migration(&stem, "up", &sha, &split.follow_up, false, settings),
-                down: render_migration(&stem, "down", &sha, &split.follow_up_down, false, settings),
-                up_statements: split.follow_up.len(),
+                up: render_migration(&stem, "up", &sha, &online, false, settings),
+                down: render_migration(&stem, "down", &sha, &online_down, false, settings),
+                up_statements: online.len(),
                 stem,
             }
         });

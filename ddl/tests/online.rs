@@ -250,3 +250,39 @@ fn statements_say_the_lock_they_take_and_the_summary_lists_the_heavy_ones() {
     let f = g.follow_up.expect("follow-up");
     assert!(f.up.contains("-- lock: SHARE UPDATE EXCLUSIVE on app.users (rewrite: no, reads every row)\nCREATE INDEX CONCURRENTLY"), "{}", f.up);
 }
+
+#[test]
+fn a_change_that_is_only_new_indexes_is_one_migration_outside_a_transaction() {
+    let mut db = v1();
+    let users = db
+        .tables
+        .iter_mut()
+        .find(|t| t.name.name == "users")
+        .expect("users");
+    users
+        .indexes
+        .push(Index::named("users_team_idx", ["team_id"]));
+    let g = next(&db, &Options::default()).expect("plans");
+    assert!(g.follow_up.is_none(), "no second file");
+    assert!(g.up.contains("\n-- @transaction: none\n"), "{}", g.up);
+    assert!(
+        g.up.contains(
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_team_idx ON app.users (team_id);"
+        ),
+        "{}",
+        g.up
+    );
+    assert!(g.down.contains("\n-- @transaction: none\n"), "{}", g.down);
+    assert!(
+        g.down
+            .contains("DROP INDEX CONCURRENTLY IF EXISTS app.users_team_idx;"),
+        "{}",
+        g.down
+    );
+    assert_eq!(
+        g.down.matches("DROP INDEX").count(),
+        1,
+        "dropped once:\n{}",
+        g.down
+    );
+}

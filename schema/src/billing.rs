@@ -48,6 +48,7 @@ fn plans() -> Table {
         .column(versioned())
         .with(touched("plans"))
         .with(audited("plans"))
+        .index(Index::named("idx_plans_currency", ["currency"]))
 }
 
 fn subscriptions() -> Table {

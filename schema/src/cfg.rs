@@ -109,6 +109,10 @@ fn exchange_rates() -> Table {
         .column(col("rate", numeric(20, 6)).not_null().check("rate > 0"))
         .column(col("rate_date", DATE).not_null())
         .primary_key(["from_currency", "to_currency", "rate_date"])
+        .index(Index::named(
+            "idx_exchange_rates_to_currency",
+            ["to_currency"],
+        ))
 }
 
 fn translations() -> Table {
@@ -135,6 +139,7 @@ fn translations() -> Table {
                 .using(GLOBAL_OR_OWN_TENANT)
                 .with_check(OWN_TENANT),
         )
+        .index(Index::named("idx_translations_language", ["language_code"]))
 }
 
 /// `011_add_feature_flags.sql` is only named by the seed: the table is declared here.

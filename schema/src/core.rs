@@ -96,6 +96,14 @@ fn tenants() -> Table {
         .index(Index::named("idx_tenants_slug", ["slug"]))
         .index(Index::named("idx_tenants_active", ["is_active"]).filter("is_deleted = false"))
         .with(lifecycle("tenants"))
+        .index(Index::named(
+            "idx_tenants_default_currency",
+            ["default_currency"],
+        ))
+        .index(Index::named(
+            "idx_tenants_default_language",
+            ["default_language"],
+        ))
 }
 
 fn users() -> Table {
@@ -149,6 +157,7 @@ fn user_sessions() -> Table {
         .index(Index::named("idx_sessions_token", ["token"]))
         .index(Index::named("idx_sessions_expire", ["expires_at"]))
         .with(touched("sessions"))
+        .index(Index::named("idx_sessions_tenant", ["tenant_id"]))
 }
 
 fn user_2fa() -> Table {
@@ -171,6 +180,7 @@ fn user_2fa() -> Table {
         .columns(timestamps())
         .column(versioned())
         .with(touched("2fa"))
+        .index(Index::named("idx_user_2fa_tenant", ["tenant_id"]))
 }
 
 fn projects() -> Table {
@@ -277,6 +287,7 @@ fn api_keys() -> Table {
         .index(Index::named("idx_api_keys_active", ["tenant_id"]).filter("is_active = true"))
         .with(touched("api_keys"))
         .with(audited("api_keys"))
+        .index(Index::named("idx_api_keys_user", ["user_id"]))
 }
 
 fn files() -> Table {
@@ -303,6 +314,7 @@ fn files() -> Table {
         .column(versioned())
         .index(Index::named("idx_files_hash", ["file_hash"]))
         .with(touched("files"))
+        .index(Index::named("idx_files_uploaded_by", ["uploaded_by"]))
 }
 
 /// Seed 004 phase 5 shows only `id`, `file_id`, `variant_name`: the rest is declared here.
