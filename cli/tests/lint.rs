@@ -134,7 +134,11 @@ fn without_files_it_lints_the_up_migrations_of_dir_in_order() {
 #[test]
 fn without_arguments_the_embedded_platform_migrations_have_no_error() {
     let run = lint(&[]).code(0);
-    assert!(run.stdout.contains("lint: 0 errors"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("lint: no findings") || run.stdout.contains("lint: 0 errors"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("\nerror["), "{}", run.stdout);
 }
 

@@ -342,8 +342,9 @@ fn the_hand_written_backfill_of_getting_started_applies_and_rolls_back_on_the_pl
     let blocks = sql_blocks(&doc, "## Write a data migration by hand");
     assert_eq!(blocks.len(), 2, "the up and the down file");
     let fx = Fixture::without_sum(&[
-        ("002_backfill_user_names.sql", &blocks[0]),
-        ("002_backfill_user_names.down.sql", &blocks[1]),
+        // After the platform's own migrations, whatever their number.
+        ("900_backfill_user_names.sql", &blocks[0]),
+        ("900_backfill_user_names.down.sql", &blocks[1]),
     ]);
     for entry in std::fs::read_dir(platform_dir()).expect("platform migrations") {
         let entry = entry.expect("entry");
@@ -362,6 +363,7 @@ fn the_hand_written_backfill_of_getting_started_applies_and_rolls_back_on_the_pl
     );
     migrate_dir(&db.url, &fx, &["up"]).ok();
     assert_eq!(db.exec("SELECT name FROM core.users"), "ada");
+    let before = history(&db).len();
     migrate_dir(&db.url, &fx, &["down"]).ok();
-    assert_eq!(history(&db).len(), 1);
+    assert_eq!(history(&db).len(), before - 1);
 }

@@ -43,9 +43,25 @@ fn committed() -> Vec<(String, String, String)> {
 fn migrated(name: &str) -> TestDb {
     let db = pgharness::database(name);
     for (_, up, _) in committed() {
-        apply_ok(&db, &up);
+        apply(&db, &up);
     }
     db
+}
+
+/// Applies a migration file as the runner does: in one transaction, or statement by
+/// statement when its header says `-- @transaction: none`.
+fn apply(db: &TestDb, sql: &str) {
+    if no_transaction(sql) {
+        tests::apply_each_ok(db, sql);
+    } else {
+        apply_ok(db, sql);
+    }
+}
+
+fn no_transaction(sql: &str) -> bool {
+    sql.lines()
+        .take_while(|l| l.starts_with("--") || l.trim().is_empty())
+        .any(|l| l.trim() == "-- @transaction: none")
 }
 
 #[test]
@@ -63,7 +79,12 @@ fn committed_migrations_build_every_declared_object() {
 fn rolling_every_migration_back_leaves_an_empty_database() {
     let db = migrated("platform_down");
     for (name, _, down) in committed().into_iter().rev() {
-        if let Err(e) = tests::apply(&db, &down) {
+        let result = if no_transaction(&down) {
+            tests::apply_each(&db, &down)
+        } else {
+            tests::apply(&db, &down)
+        };
+        if let Err(e) = result {
             panic!("down of {name} failed: {e}");
         }
     }
