@@ -75,6 +75,8 @@ pub struct Options {
 /// The up statements of a plan, split for a database in use.
 #[derive(Debug, Default)]
 pub struct Split {
+    /// One line per change that has statements (`+ table core.users`), for the plan.
+    pub summary: Vec<String>,
     pub main: Vec<Stmt>,
     pub follow_up: Vec<Stmt>,
     pub follow_up_down: Vec<Stmt>,
@@ -94,6 +96,7 @@ pub fn split(
 ) -> Result<Split, PlanError> {
     let mut out = Split::default();
     for c in changes {
+        let before = out.main.len() + out.follow_up.len();
         match *c {
             Change::Create(Object::Index(t, ix)) if !fast && existing.contains(&t.name) => {
                 let cols: Vec<String> = ix
@@ -106,12 +109,12 @@ pub fn split(
                     .collect();
                 if ix.unique && new_fk_targets.contains(&(t.name.clone(), cols)) {
                     out.main.extend(c.statements());
-                    continue;
+                } else {
+                    out.follow_up.push(render::create_index_concurrently(t, ix));
+                    out.follow_up_down
+                        .push(render::drop_index_concurrently(t, ix));
+                    out.concurrent_indexes.insert(index_name(t, ix));
                 }
-                out.follow_up.push(render::create_index_concurrently(t, ix));
-                out.follow_up_down
-                    .push(render::drop_index_concurrently(t, ix));
-                out.concurrent_indexes.insert(index_name(t, ix));
             }
             Change::Create(Object::LaterFk(t, fk))
                 if !fast && existing.contains(&t.name) && existing.contains(&fk.ref_table) =>
@@ -126,6 +129,12 @@ pub fn split(
                 out.follow_up.extend(follow);
             }
             _ => out.main.extend(c.statements()),
+        }
+        if out.main.len() + out.follow_up.len() > before {
+            let line = c.summary();
+            if out.summary.last() != Some(&line) {
+                out.summary.push(line);
+            }
         }
     }
     Ok(out)
@@ -334,8 +343,19 @@ fn backfill(t: &Table, c: &Column, expr: &str) -> Stmt {
 
 /// The (table, columns) pairs that foreign keys of `new` reference and `old` did not.
 pub fn new_fk_targets(old: &[&ForeignKey], new: &[&ForeignKey]) -> HashSet<(QName, Vec<String>)> {
+    // Keyed, not compared pairwise: a schema of thousands of foreign keys plans this on
+    // every run.
+    let key = |f: &&ForeignKey| {
+        (
+            f.name.clone(),
+            f.ref_table.clone(),
+            f.columns.clone(),
+            f.ref_columns.clone(),
+        )
+    };
+    let before: HashSet<_> = old.iter().map(key).collect();
     new.iter()
-        .filter(|f| !old.contains(f))
+        .filter(|f| !before.contains(&key(f)))
         .map(|f| (f.ref_table.clone(), f.ref_columns.clone()))
         .collect()
 }

@@ -66,6 +66,15 @@ pub fn step_files(m: &Generated) -> Vec<(String, String)> {
     out
 }
 
+/// The migrations directory right after generating `m` on top of an empty one.
+pub fn existing_after(m: &Generated) -> Existing {
+    Existing {
+        files: step_files(m),
+        snapshot: Some(m.snapshot.clone()),
+        sum: Some(m.sum.clone()),
+    }
+}
+
 /// Applies SQL in one transaction, as `psql -1 -f` does.
 pub fn apply(db: &TestDb, sql: &str) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("schema-tests-{}", std::process::id()));

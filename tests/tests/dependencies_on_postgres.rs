@@ -6,7 +6,7 @@
 
 use ddl::migration::Existing;
 use ddl::prelude::*;
-use tests::{apply_each_ok, apply_ok, first_migration, leftovers, migration_from};
+use tests::{apply_each_ok, apply_ok, existing_after, first_migration, leftovers, migration_from};
 
 const USERS: TableRef = TableRef::new("dep", "users");
 const DOCS: TableRef = TableRef::new("dep", "docs");
@@ -285,14 +285,6 @@ fn coded(default: Option<&str>, with_functions: bool) -> Database {
             )
     } else {
         db
-    }
-}
-
-fn existing_after(m: &ddl::migration::Generated) -> Existing {
-    Existing {
-        files: vec![(m.up_file(), m.up.clone()), (m.down_file(), m.down.clone())],
-        snapshot: Some(m.snapshot.clone()),
-        sum: Some(m.sum.clone()),
     }
 }
 

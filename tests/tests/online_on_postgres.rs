@@ -6,14 +6,14 @@
 //! and no write fails; the same change in `fast` mode blocks it (the difference is the
 //! point of the patterns).
 
-use ddl::migration::{Existing, Generated, Outcome, next_migration_with};
+use ddl::migration::{Generated, Outcome, next_migration_with};
 use ddl::online::Options;
 use ddl::prelude::*;
 use sea_orm::ConnectionTrait;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use tests::{apply_each_ok, apply_ok, first_migration, leftovers, step_files};
+use tests::{apply_each_ok, apply_ok, existing_after, first_migration, leftovers};
 
 const ACCOUNTS: TableRef = TableRef::new("zd", "accounts");
 const TEAMS: TableRef = TableRef::new("zd", "teams");
@@ -63,11 +63,7 @@ fn v2() -> Database {
 
 fn step(fast: bool) -> (Generated, Generated) {
     let v1m = first_migration(&v1());
-    let existing = Existing {
-        files: step_files(&v1m),
-        snapshot: Some(v1m.snapshot.clone()),
-        sum: Some(v1m.sum.clone()),
-    };
+    let existing = existing_after(&v1m);
     let options = Options {
         fast,
         ..Options::default()

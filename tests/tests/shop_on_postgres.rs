@@ -5,10 +5,10 @@
 #[path = "../../ddl/tests/common/mod.rs"]
 mod common;
 
-use ddl::migration::Existing;
 use ddl::prelude::*;
 use tests::{
-    apply, apply_ok, apply_step, catalog, first_migration, leftovers, migration_from, rollback_step,
+    apply, apply_ok, apply_step, catalog, existing_after, first_migration, leftovers,
+    migration_from, rollback_step,
 };
 
 #[test]
@@ -97,14 +97,6 @@ fn shop_v2() -> Database {
         rows.values.push(vec![lit("FR"), lit("France")]);
     }
     db
-}
-
-fn existing_after(m: &ddl::migration::Generated) -> Existing {
-    Existing {
-        files: vec![(m.up_file(), m.up.clone()), (m.down_file(), m.down.clone())],
-        snapshot: Some(m.snapshot.clone()),
-        sum: Some(m.sum.clone()),
-    }
 }
 
 #[test]

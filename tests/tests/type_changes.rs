@@ -3,9 +3,9 @@
 //! (where a `USING col::type` cast would round or cut it silently), and converts as
 //! declared with `.converted_from(..)`.
 
-use ddl::migration::{Existing, Generated};
+use ddl::migration::Generated;
 use ddl::prelude::*;
-use tests::{apply, apply_ok, first_migration, migration_from};
+use tests::{apply, apply_ok, existing_after, first_migration, migration_from};
 
 const T: TableRef = TableRef::new("tc", "t");
 
@@ -15,14 +15,6 @@ fn decl(ty: ColumnType) -> Database {
             .column(col("id", INT).primary_key())
             .column(col("v", ty)),
     )
-}
-
-fn existing_after(m: &Generated) -> Existing {
-    Existing {
-        files: vec![(m.up_file(), m.up.clone()), (m.down_file(), m.down.clone())],
-        snapshot: Some(m.snapshot.clone()),
-        sum: Some(m.sum.clone()),
-    }
 }
 
 /// A database at `from`, with one row holding `value` (SQL), and the migration to `to`.

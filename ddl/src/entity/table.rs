@@ -49,10 +49,9 @@ pub fn fields(t: &Table) -> HashMap<String, String> {
 }
 
 pub fn file(layout: &Layout<'_>, t: &Table) -> String {
-    let fields = fields(t);
+    let own = fields(t);
     let variant = |c: &str| {
-        fields
-            .get(c)
+        own.get(c)
             .map(|f| camel_of_snake(f))
             .unwrap_or_else(|| camel_of_snake(&snake(c)))
     };
@@ -71,7 +70,7 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
                 args.push("auto_increment = false".into());
             }
         }
-        let field = &fields[&c.name];
+        let field = &own[&c.name];
         if *field != c.name {
             args.push(format!("column_name = {}", lit(&c.name)));
         }
@@ -152,7 +151,7 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
                 let target = layout.tables.get(r.other).copied();
                 let target_variant = |c: &str| match target {
                     Some(x) => {
-                        let f = fields_of(x);
+                        let f = fields(x);
                         f.get(c)
                             .map_or_else(|| camel_of_snake(&snake(c)), |f| camel_of_snake(f))
                     }
@@ -229,8 +228,4 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
     }
     out.push_str("\nimpl ActiveModelBehavior for ActiveModel {}\n");
     out
-}
-
-fn fields_of(t: &Table) -> HashMap<String, String> {
-    fields(t)
 }

@@ -211,7 +211,6 @@ pub fn next_migration_with(
         });
         let down = s.spawn(|| changes(&to, &from, Way::Down).map(|c| render_changes(&c).1));
         let up_changes = changes(&from, &to, Way::Up).map_err(plan_diagnostic)?;
-        let (summary, _) = render_changes(&up_changes);
         let existing_tables: HashSet<&crate::model::names::QName> =
             old.tables.iter().map(|t| &t.name).collect();
         let targets = crate::online::new_fk_targets(&foreign_keys(&old), &foreign_keys(&new));
@@ -220,6 +219,7 @@ pub fn next_migration_with(
         if split.main.is_empty() && split.follow_up.is_empty() {
             return Ok(Outcome::UpToDate);
         }
+        let summary = split.summary;
         // A change that is all online work (indexes on existing tables) is one migration
         // outside a transaction, not an empty one and its follow-up.
         let only_online = split.main.is_empty();
@@ -246,8 +246,8 @@ pub fn next_migration_with(
             .filter_map(|st| {
                 let lock = st.lock.as_ref()?;
                 let on_existing = lock.tables.iter().any(|t| existing_tables.contains(t));
-                let heavy = lock.rewrite
-                    || (lock.mode == crate::sql::render::LockMode::AccessExclusive && on_existing);
+                let heavy =
+                    lock.rewrite || lock.mode == crate::sql::render::LockMode::AccessExclusive;
                 (heavy && on_existing).then(|| format!("{} {}: {lock}", st.kind, st.name))
             })
             .collect();
