@@ -43,6 +43,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Print the live database as the snapshot JSON.
     Inspect(InspectArgs),
+    /// Write a live database's schema as Rust DSL modules (docs/import.md).
+    Import(ImportArgs),
     /// Check SQL files for locking, rewrites, data loss and RLS mistakes (docs/lint.md).
     Lint(LintArgs),
 }
@@ -184,6 +186,32 @@ pub struct InspectArgs {
     /// Read only these schemas (repeat, or separate with commas).
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     pub schema: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Import only these schemas (repeat, or separate with commas; default: every schema
+    /// but PostgreSQL's own and the migration history's).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub schema: Vec<String>,
+
+    /// The `src/` directory of the crate to write (`lib.rs` and one module per schema).
+    #[arg(long, default_value = "schema/src")]
+    pub out: PathBuf,
+
+    /// Write into a directory that is not empty (files of the same names are replaced).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Also write the first migration, snapshot and migrations.sum as codegen would, and
+    /// record in the database that this migration is applied.
+    #[arg(long)]
+    pub baseline: bool,
+
+    /// Where --baseline writes the migrations (default: `migrations/` next to the crate
+    /// of --out, so `schema/src` gives `migrations/`).
+    #[arg(long, requires = "baseline")]
+    pub migrations_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

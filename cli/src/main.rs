@@ -1,16 +1,17 @@
 //! `cli`: the command line of the schema toolkit. `cli migrate up|down|status|fresh|redo`,
 //! `cli seed run|stats|clear|list`, `cli health`, `cli backup`, `cli restore`, `cli verify`,
-//! `cli diff`, `cli inspect`, `cli lint [FILES...]`.
+//! `cli diff`, `cli inspect`, `cli import`, `cli lint [FILES...]`.
 //!
 //! Exit codes: 0 ok, 1 error (one line on stderr), 2 when `migrate status` finds a changed
 //! or missing applied migration or a broken `migrations.sum`, when `health` finds a warning
 //! or failure, when `migrate status --targets` finds a database behind, when `verify` finds
-//! drift, or when `diff` finds a difference; `lint` exits 1 on a finding of error severity.
+//! drift, when `diff` finds a difference, or when `import` left objects out; `lint` exits 1 on a finding of error severity.
 
 mod args;
 mod backup;
 mod fleet;
 mod health;
+mod import_cmd;
 mod lint;
 mod live;
 mod migrate;
@@ -96,6 +97,7 @@ async fn run(cli: args::Cli) -> anyhow::Result<Verdict> {
         args::Command::Diff(d) => live::diff(d).await,
         args::Command::Inspect(i) => live::inspect(cli.database_url, i).await,
         args::Command::Lint(l) => lint::run(&l),
+        args::Command::Import(i) => import_cmd::run(cli.database_url, i).await,
     }
 }
 

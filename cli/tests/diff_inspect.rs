@@ -72,11 +72,10 @@ fn inspect_prints_the_live_model_as_a_snapshot() {
     assert_eq!(model.tables.len(), 1, "{r}");
     assert_eq!(model.tables[0].name.to_string(), "s.t");
     assert_eq!(model.enums[0].values, ["ok", "meh"]);
-    assert!(
-        r.stderr
-            .contains("not managed: view s.v: views are not in the model"),
-        "{r}"
-    );
+    // Views are in the model, with PostgreSQL's own text of their query.
+    assert_eq!(model.views.len(), 1, "{r}");
+    assert_eq!(model.views[0].name.to_string(), "s.v");
+    assert!(model.views[0].query.contains("1 AS x"), "{r}");
 }
 
 #[test]

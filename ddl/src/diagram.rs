@@ -131,7 +131,12 @@ fn diagram(db: &Database, schema: &str) -> String {
     let mut out = String::from("```mermaid\nerDiagram\n");
     let mut foreign: BTreeSet<&QName> = BTreeSet::new();
     let mut lines = Vec::new();
-    for t in db.tables.iter().filter(|t| t.name.schema == schema) {
+    // Partitions share their parent's columns and keys: the parent stands for them.
+    for t in db
+        .tables
+        .iter()
+        .filter(|t| t.name.schema == schema && t.partition_of.is_none())
+    {
         let id = mermaid_id(&t.name, schema);
         let keys = key_columns(t);
         if keys.is_empty() {
@@ -177,6 +182,18 @@ fn diagram(db: &Database, schema: &str) -> String {
                 label(&fk.columns.join(", "))
             ));
         }
+    }
+    // Views as entities without keys, their declared columns (if typed) listed.
+    for v in db.views.iter().filter(|v| v.name.schema == schema) {
+        out.push_str(&format!(
+            "    {}[\"{}\"] {{\n",
+            mermaid_id(&v.name, schema),
+            label(&format!("{} ({})", v.name.name, v.kind()))
+        ));
+        for (c, ty) in v.columns.iter().zip(&v.types) {
+            out.push_str(&format!("        {} {}\n", token(&type_sql(ty)), token(c)));
+        }
+        out.push_str("    }\n");
     }
     for q in foreign {
         out.push_str(&format!(
@@ -254,12 +271,30 @@ pub fn pages(db: &Database) -> Vec<Page> {
                 Object::Schema(x) => x.name == *s,
                 Object::Enum(e) => e.name.schema == *s,
                 Object::Function(f) => f.name.schema == *s,
+                Object::Aggregate(a) => a.name.schema == *s,
                 Object::Table(t)
                 | Object::Index(t, _)
                 | Object::Trigger(t, _)
                 | Object::Policy(t, _)
                 | Object::LaterFk(t, _)
                 | Object::Rows(t) => t.name.schema == *s,
+                Object::View(v) | Object::ViewIndex(v, _) | Object::ViewTrigger(v, _) => {
+                    v.name.schema == *s
+                }
+                Object::Raw(_) => false,
+                Object::Sequence(q) | Object::SequenceOwner(q) => q.name.schema == *s,
+                Object::Domain(d) => d.name.schema == *s,
+                Object::Composite(c) => c.name.schema == *s,
+                Object::Range(r) => r.name.schema == *s,
+                Object::Role(_) => false,
+                Object::Grant(g) => match &g.on {
+                    crate::model::privilege::GrantTarget::Schema(x) => x == s,
+                    crate::model::privilege::GrantTarget::Table(q)
+                    | crate::model::privilege::GrantTarget::Sequence(q)
+                    | crate::model::privilege::GrantTarget::Function(q)
+                    | crate::model::privilege::GrantTarget::Type(q) => q.schema == *s,
+                },
+                Object::DefaultPrivileges(d) => d.schema == *s,
             };
             if !in_schema {
                 continue;

@@ -98,7 +98,11 @@ pub fn split(
     for c in changes {
         let before = out.main.len() + out.follow_up.len();
         match *c {
-            Change::Create(Object::Index(t, ix)) if !fast && existing.contains(&t.name) => {
+            // PostgreSQL 15 builds no index CONCURRENTLY on a partitioned table, and adds no NOT
+            // VALID foreign key to one: those changes stay in the main file.
+            Change::Create(Object::Index(t, ix))
+                if !fast && existing.contains(&t.name) && t.partition_by.is_none() =>
+            {
                 let cols: Vec<String> = ix
                     .keys
                     .iter()
@@ -111,19 +115,23 @@ pub fn split(
                     out.main.extend(c.statements());
                 } else {
                     out.follow_up.push(render::create_index_concurrently(t, ix));
+                    out.follow_up.extend(render::index_comment(t, ix, None));
                     out.follow_up_down
                         .push(render::drop_index_concurrently(t, ix));
                     out.concurrent_indexes.insert(index_name(t, ix));
                 }
             }
             Change::Create(Object::LaterFk(t, fk))
-                if !fast && existing.contains(&t.name) && existing.contains(&fk.ref_table) =>
+                if !fast
+                    && existing.contains(&t.name)
+                    && existing.contains(&fk.ref_table)
+                    && t.partition_by.is_none() =>
             {
                 out.main.push(render::add_foreign_key_not_valid(t, fk));
                 out.follow_up
                     .push(render::validate_constraint(t, &fk.name, Some(fk)));
             }
-            Change::AlterTablePost { old, new } if !fast => {
+            Change::AlterTablePost { old, new } if !fast && new.partition_by.is_none() => {
                 let (main, follow) = alter_table_online(old, new)?;
                 out.main.extend(main);
                 out.follow_up.extend(follow);
@@ -175,7 +183,8 @@ fn alter_table_online(old: &Table, new: &Table) -> Result<(Vec<Stmt>, Vec<Stmt>)
         let prev = old.find_column(&c.name);
         let rebuilt = prev.is_some_and(|p| p.generated != c.generated && c.generated.is_some());
         let added = prev.is_none() || rebuilt;
-        let not_null = !c.nullable && c.identity.is_none() && c.generated.is_none();
+        // A serial column fills its rows from its sequence, like an identity column.
+        let not_null = !c.nullable && c.identity.is_none() && !c.serial && c.generated.is_none();
         let volatile = c
             .default
             .as_ref()
@@ -218,6 +227,8 @@ fn alter_table_online(old: &Table, new: &Table) -> Result<(Vec<Stmt>, Vec<Stmt>)
         if s.kind == "constraint"
             && let Some(cname) = s.name.strip_prefix(&prefix).map(str::to_owned)
             && s.sql.contains(" ADD ")
+            // Declared NOT VALID: validated when the declaration says so, not now.
+            && !s.sql.ends_with(" NOT VALID;")
         {
             let fk = new.foreign_keys.iter().find(|f| f.name == cname);
             let check = new.checks.iter().any(|k| k.name == cname);

@@ -54,6 +54,8 @@ pub async fn verify(url: &str, decl: &Database, opts: &VerifyOptions) -> Result<
     let mut declared = normalised_declaration(url, &opts.scratch, decl, &scope).await?;
     adopt_declaration(&mut live.model, decl);
     adopt_declaration(&mut declared.model, decl);
+    crate::read::privileges::keep_declared(&mut live, decl);
+    crate::read::privileges::keep_declared(&mut declared, decl);
     settle_cycles(&mut [&mut live.model, &mut declared.model]);
     // Reference rows: the declared keys are compared; other rows of the table are data.
     for lt in &mut live.model.tables {

@@ -127,7 +127,9 @@ pub(crate) fn columns_sql(part: u8) -> String {
            pg_get_expr(d.adbin, d.adrelid, true) AS expr, ds.description AS comment, \
            (t.typcategory = 'A') AS is_array, bt.typtype::text AS base_kind, btn.nspname AS base_schema, bt.typname AS base_name, \
            xt.extname AS base_extension, \
-           (a.attcollation <> 0 AND a.attcollation <> bt.typcollation) AS collated \
+           (a.attcollation <> 0 AND a.attcollation <> bt.typcollation) AS collated, \
+           CASE WHEN a.attcollation <> 0 AND a.attcollation <> bt.typcollation \
+             THEN (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END AS collation \
          FROM pg_attribute a \
          JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') \
          JOIN ns n ON n.oid = c.relnamespace \
@@ -142,6 +144,7 @@ pub(crate) fn columns_sql(part: u8) -> String {
         &[
             "rel", "num", "name", "ty", "not_null", "identity", "generated", "expr", "comment",
             "is_array", "base_kind", "base_schema", "base_name", "base_extension", "collated",
+            "collation",
         ],
     )
     .replace("PART", &part.to_string())
@@ -164,6 +167,7 @@ pub(crate) struct ColumnRow {
     pub base_name: String,
     pub base_extension: Option<String>,
     pub collated: bool,
+    pub collation: Option<String>,
 }
 
 /// Column names of an attribute-number array, in array order.
@@ -190,17 +194,27 @@ pub(crate) fn constraints_sql(part: u8) -> String {
                pg_get_expr(c.conbin, c.conrelid, true) AS expr, \
                coalesce(i.indnullsnotdistinct, false) AS nulls_not_distinct, \
                coalesce(i.indnkeyatts <> i.indnatts, false) AS has_include, \
-               ds.description AS comment \
+               ds.description AS comment, \
+               {setcols} AS set_columns, \
+               CASE WHEN c.contype = 'x' THEN (SELECT json_agg(json_build_array( \
+                   CASE WHEN k.n <> 0 THEN (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.conrelid AND a.attnum = k.n) END, \
+                   pg_get_indexdef(c.conindid, k.o::int, true), o.oprname) ORDER BY k.o) \
+                 FROM unnest(i.indkey::int2[], c.conexclop::oid[]) WITH ORDINALITY k(n, op, o) \
+                 JOIN pg_operator o ON o.oid = k.op) END AS exclusion, \
+               (SELECT am.amname FROM pg_class ic JOIN pg_am am ON am.oid = ic.relam WHERE ic.oid = c.conindid) AS method, \
+               CASE WHEN c.contype = 'x' THEN pg_get_expr(i.indpred, i.indrelid, true) END AS predicate \
              FROM pg_constraint c \
              JOIN pg_class t ON t.oid = c.conrelid \
              JOIN ns n ON n.oid = t.relnamespace \
              LEFT JOIN pg_class r ON r.oid = c.confrelid \
              LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace \
-             LEFT JOIN pg_index i ON i.indexrelid = c.conindid AND c.contype IN ('p', 'u') \
+             LEFT JOIN pg_index i ON i.indexrelid = c.conindid AND c.contype IN ('p', 'u', 'x') \
              LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0 \
              WHERE c.contype IN ('p', 'u', 'c', 'f', 'x', 't') AND (hashoid(c.conrelid) & 1) = {part} \
+               AND c.conparentid = 0 AND c.conislocal \
              ORDER BY 1, 2",
             refcols = attnames("c.confrelid", "c.confkey"),
+            setcols = attnames("c.conrelid", "c.confdelsetcols"),
         ),
         &[
             "rel",
@@ -223,6 +237,10 @@ pub(crate) fn constraints_sql(part: u8) -> String {
             "nulls_not_distinct",
             "has_include",
             "comment",
+            "set_columns",
+            "exclusion",
+            "method",
+            "predicate",
         ],
     )
 }
@@ -250,6 +268,12 @@ pub(crate) struct ConstraintRow {
     pub nulls_not_distinct: bool,
     pub has_include: bool,
     pub comment: Option<String>,
+    /// `ON DELETE SET NULL (cols)`.
+    pub set_columns: Vec<String>,
+    /// An exclusion constraint's elements: (column or None, definition, operator).
+    pub exclusion: Option<Vec<(Option<String>, String, String)>>,
+    pub method: Option<String>,
+    pub predicate: Option<String>,
 }
 
 pub(crate) fn indexes_sql() -> String {
@@ -270,6 +294,7 @@ pub(crate) fn indexes_sql() -> String {
          LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x') \
          LEFT JOIN pg_description ds ON ds.objoid = ic.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0 \
          WHERE c.oid IS NULL \
+           AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) \
          ORDER BY 1, 2",
         &[
             "rel",
@@ -329,7 +354,9 @@ pub(crate) fn triggers_sql() -> String {
                (SELECT e.extname FROM pg_depend dd JOIN pg_extension e ON e.oid = dd.refobjid \
                  WHERE dd.classid = 'pg_proc'::regclass AND dd.objid = p.oid AND dd.deptype = 'e' LIMIT 1) AS function_extension, \
                tg.tgconstraint <> 0 AS is_constraint, tg.tgoldtable IS NOT NULL OR tg.tgnewtable IS NOT NULL AS transition, \
-               CASE WHEN tg.tgqual IS NOT NULL THEN pg_get_triggerdef(tg.oid, true) END AS def \
+               CASE WHEN tg.tgqual IS NOT NULL THEN pg_get_triggerdef(tg.oid, true) END AS def, \
+               tg.tgoldtable::text AS old_table, tg.tgnewtable::text AS new_table, \
+               tg.tgdeferrable AS deferrable, tg.tginitdeferred AS deferred \
              FROM pg_trigger tg \
              JOIN pg_class t ON t.oid = tg.tgrelid \
              JOIN ns n ON n.oid = t.relnamespace \
@@ -353,8 +380,11 @@ pub(crate) struct TriggerRow {
     pub function_name: String,
     pub function_extension: Option<String>,
     pub is_constraint: bool,
-    pub transition: bool,
     pub def: Option<String>,
+    pub old_table: Option<String>,
+    pub new_table: Option<String>,
+    pub deferrable: bool,
+    pub deferred: bool,
 }
 
 pub(crate) fn policies_sql() -> String {
@@ -390,14 +420,26 @@ pub(crate) fn functions_sql() -> String {
             "SELECT n.nspname AS schema, p.proname AS name, p.prokind::text AS kind, \
                coalesce(p.proargnames, ARRAY[]::text[]) AS arg_names, \
                coalesce((SELECT json_agg(format_type(t.oid, NULL) ORDER BY t.o) FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY t(oid, o)), '[]') AS arg_types, \
-               p.proargmodes IS NOT NULL AS has_modes, p.pronargdefaults::int AS nargdefaults, \
+               coalesce((SELECT json_agg(format_type(t.oid, NULL) ORDER BY t.o) FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY t(oid, o)), '[]') AS all_arg_types, \
+               coalesce(p.proargmodes::text[], ARRAY[]::text[]) AS arg_modes, \
+               pg_get_expr(p.proargdefaults, 0) AS arg_defaults, \
                pg_get_function_result(p.oid) AS returns, l.lanname AS language, p.prosrc AS body, \
                p.prosqlbody IS NOT NULL AS atomic, \
                p.provolatile::text AS volatility, p.proisstrict AS strict, p.prosecdef AS security_definer, \
+               p.proparallel::text AS parallel, p.proleakproof AS leakproof, \
+               p.procost::float8 AS cost, p.prorows::float8 AS rows, p.proretset AS retset, \
                coalesce(p.proconfig, ARRAY[]::text[]) AS config, \
-               obj_description(p.oid, 'pg_proc') AS comment \
+               obj_description(p.oid, 'pg_proc') AS comment, \
+               sn.nspname AS agg_sfunc_schema, sf.proname AS agg_sfunc, \
+               format_type(a.aggtranstype, NULL) AS agg_stype, \
+               fn.nspname AS agg_final_schema, ff.proname AS agg_final, a.agginitval AS agg_init \
              FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace \
              JOIN pg_language l ON l.oid = p.prolang \
+             LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid \
+             LEFT JOIN pg_proc sf ON sf.oid = a.aggtransfn \
+             LEFT JOIN pg_namespace sn ON sn.oid = sf.pronamespace \
+             LEFT JOIN pg_proc ff ON ff.oid = nullif(a.aggfinalfn, 0) \
+             LEFT JOIN pg_namespace fn ON fn.oid = ff.pronamespace \
              WHERE {} AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass \
                AND d.objid = p.oid AND d.deptype = 'i') \
              ORDER BY 1, 2, p.oid",
@@ -413,8 +455,12 @@ pub(crate) struct FunctionRow {
     pub kind: String,
     pub arg_names: Vec<String>,
     pub arg_types: Vec<String>,
-    pub has_modes: bool,
-    pub nargdefaults: i32,
+    /// Every parameter's type, OUT and TABLE ones included (`proallargtypes`).
+    pub all_arg_types: Vec<String>,
+    /// `proargmodes`: i, o, b, v, t per parameter; empty when all are IN.
+    pub arg_modes: Vec<String>,
+    /// The defaults of the last input parameters, as one comma-separated list.
+    pub arg_defaults: Option<String>,
     pub returns: Option<String>,
     pub language: String,
     pub body: String,
@@ -422,6 +468,17 @@ pub(crate) struct FunctionRow {
     pub volatility: String,
     pub strict: bool,
     pub security_definer: bool,
+    pub parallel: String,
+    pub leakproof: bool,
+    pub cost: f64,
+    pub rows: f64,
+    pub retset: bool,
     pub config: Vec<String>,
     pub comment: Option<String>,
+    pub agg_sfunc_schema: Option<String>,
+    pub agg_sfunc: Option<String>,
+    pub agg_stype: Option<String>,
+    pub agg_final_schema: Option<String>,
+    pub agg_final: Option<String>,
+    pub agg_init: Option<String>,
 }

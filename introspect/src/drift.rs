@@ -199,10 +199,57 @@ pub fn compare(declared: &Database, live: &Database, disabled: &[DisabledTrigger
         "function",
         &declared.functions,
         &live.functions,
-        |f| f.name.clone(),
-        |f| f.name.to_string(),
+        |f| (f.name.clone(), f.signature()),
+        ddl::model::objects::Function::identity,
         |o, a, b| {
             attributes(o, "function", &a.name.to_string(), a, b, &["depends_on"]);
+        },
+    );
+    keyed(
+        &mut out,
+        "sequence",
+        &declared.sequences,
+        &live.sequences,
+        |x| x.name.clone(),
+        |x| x.name.to_string(),
+        |o, a, b| attributes(o, "sequence", &a.name.to_string(), a, b, &[]),
+    );
+    keyed(
+        &mut out,
+        "domain",
+        &declared.domains,
+        &live.domains,
+        |x| x.name.clone(),
+        |x| x.name.to_string(),
+        |o, a, b| attributes(o, "domain", &a.name.to_string(), a, b, &[]),
+    );
+    keyed(
+        &mut out,
+        "type",
+        &declared.composites,
+        &live.composites,
+        |x| x.name.clone(),
+        |x| x.name.to_string(),
+        |o, a, b| attributes(o, "type", &a.name.to_string(), a, b, &[]),
+    );
+    keyed(
+        &mut out,
+        "type",
+        &declared.ranges,
+        &live.ranges,
+        |x| x.name.clone(),
+        |x| x.name.to_string(),
+        |o, a, b| attributes(o, "type", &a.name.to_string(), a, b, &[]),
+    );
+    keyed(
+        &mut out,
+        "aggregate",
+        &declared.aggregates,
+        &live.aggregates,
+        |a| (a.name.clone(), a.signature()),
+        |a| format!("{}({})", a.name, a.signature()),
+        |o, a, b| {
+            attributes(o, "aggregate", &a.name.to_string(), a, b, &[]);
         },
     );
     keyed(
@@ -214,6 +261,48 @@ pub fn compare(declared: &Database, live: &Database, disabled: &[DisabledTrigger
         |t| t.name.to_string(),
         |o, a, b| {
             table(o, a, b, disabled);
+        },
+    );
+    keyed(
+        &mut out,
+        "view",
+        &declared.views,
+        &live.views,
+        |v| v.name.clone(),
+        |v| v.name.to_string(),
+        |o, a, b| {
+            attributes(o, "view", &a.name.to_string(), a, b, &["depends_on"]);
+        },
+    );
+    keyed(
+        &mut out,
+        "role",
+        &declared.roles,
+        &live.roles,
+        |r| r.name.clone(),
+        |r| r.name.clone(),
+        |_, _, _| {},
+    );
+    keyed(
+        &mut out,
+        "grant",
+        &declared.grants,
+        &live.grants,
+        |g| g.key(),
+        |g| g.key(),
+        |o, a, b| {
+            attributes(o, "grant", &a.key(), a, b, &[]);
+        },
+    );
+    keyed(
+        &mut out,
+        "default privileges",
+        &declared.default_privileges,
+        &live.default_privileges,
+        |d| d.key(),
+        |d| d.key(),
+        |o, a, b| {
+            attributes(o, "default privileges", &a.key(), a, b, &[]);
         },
     );
     out.sort();
@@ -237,6 +326,27 @@ fn table(out: &mut Vec<Drift>, a: &Table, b: &Table, disabled: &[DisabledTrigger
                 live: Some(y.to_string()),
             });
         }
+    }
+    let shown = |v: &dyn std::fmt::Debug| format!("{v:?}");
+    if a.partition_by != b.partition_by {
+        out.push(Drift {
+            kind: "table",
+            object: t.clone(),
+            state: DriftState::Different,
+            attribute: Some("partition_by".into()),
+            declared: Some(shown(&a.partition_by)),
+            live: Some(shown(&b.partition_by)),
+        });
+    }
+    if a.partition_of != b.partition_of {
+        out.push(Drift {
+            kind: "table",
+            object: t.clone(),
+            state: DriftState::Different,
+            attribute: Some("partition_of".into()),
+            declared: Some(shown(&a.partition_of)),
+            live: Some(shown(&b.partition_of)),
+        });
     }
     if a.comment != b.comment {
         out.push(Drift {
@@ -290,6 +400,17 @@ fn table(out: &mut Vec<Drift>, a: &Table, b: &Table, disabled: &[DisabledTrigger
         &b.checks,
         |c| c.name.clone(),
         |c| sub(&c.name),
+        |o, x, y| {
+            attributes(o, "constraint", &sub(&x.name), x, y, &[]);
+        },
+    );
+    keyed(
+        out,
+        "constraint",
+        &a.exclusions,
+        &b.exclusions,
+        |x| x.name.clone(),
+        |x| sub(&x.name),
         |o, x, y| {
             attributes(o, "constraint", &sub(&x.name), x, y, &[]);
         },
@@ -500,7 +621,10 @@ pub fn text(report: &Report) -> String {
             "extension",
             "schema",
             "type",
+            "domain",
             "function",
+            "sequence",
+            "aggregate",
             "table",
             "column",
             "constraint",
@@ -508,6 +632,7 @@ pub fn text(report: &Report) -> String {
             "trigger",
             "policy",
             "row",
+            "view",
         ];
         let mut kinds: Vec<&str> = order
             .iter()

@@ -167,6 +167,14 @@ pub fn adopt_declaration(model: &mut Database, decl: &Database) {
             }
         }
     }
+    for v in &mut model.views {
+        if let Some(d) = decl.views.iter().find(|d| d.name == v.name) {
+            v.depends_on.clone_from(&d.depends_on);
+        }
+    }
+    // A raw object's text is not parsed, so nothing in the catalogs can be matched to it:
+    // it is taken as declared on both sides (not verified; see docs/dsl.md).
+    model.raws.clone_from(&decl.raws);
 }
 
 /// Makes the models plannable together: when any of them has a cycle of foreign keys,

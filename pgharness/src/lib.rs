@@ -46,10 +46,17 @@ static DB_COUNTER: AtomicU32 = AtomicU32::new(0);
 /// When PostgreSQL is missing or does not start: the message says why and how to fix it.
 pub fn server() -> &'static Server {
     SERVER.get_or_init(|| match start() {
-        Ok(s) => s,
+        Ok(s) => {
+            s.create_external_roles();
+            s
+        }
         Err(e) => panic!("pgharness: {e}"),
     })
 }
+
+/// Roles the workspace's fixtures declare `Role::external`: an operator creates them
+/// before migrating, so the harness does, once per cluster (roles are cluster-wide).
+pub const EXTERNAL_ROLES: &[&str] = &["shop_reader", "pt_auditor"];
 
 /// A fresh, empty database on the test server, named after `hint` (a test name).
 pub fn database(hint: &str) -> TestDb {
@@ -77,6 +84,20 @@ pub fn database(hint: &str) -> TestDb {
 }
 
 impl Server {
+    /// Creates [`EXTERNAL_ROLES`] NOLOGIN where missing; several test processes may share
+    /// one server, so a concurrent creation is not an error.
+    fn create_external_roles(&self) {
+        for r in EXTERNAL_ROLES {
+            let sql = format!(
+                "DO $x$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{r}') THEN \
+                 CREATE ROLE \"{r}\" NOLOGIN; END IF; \
+                 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $x$"
+            );
+            self.psql_url(&self.admin_url, &sql)
+                .unwrap_or_else(|e| panic!("pgharness: cannot create role {r}: {e}"));
+        }
+    }
+
     /// Path of a PostgreSQL client program (`psql`, `pg_dump`).
     pub fn program(&self, name: &str) -> PathBuf {
         let p = self.bin_dir.join(name);
@@ -155,8 +176,20 @@ impl TestDb {
     /// equal databases (comments, `SET` lines, blank lines) left out.
     #[track_caller]
     pub fn schema_dump(&self) -> String {
+        self.dump(&["--schema-only", "--no-owner", "--no-privileges"])
+    }
+
+    /// [`Self::schema_dump`] with the privileges: `GRANT`s and `ALTER DEFAULT PRIVILEGES`.
+    #[track_caller]
+    pub fn schema_dump_with_privileges(&self) -> String {
+        self.dump(&["--schema-only", "--no-owner"])
+    }
+
+    #[track_caller]
+    fn dump(&self, args: &[&str]) -> String {
         let out = Command::new(server().program("pg_dump"))
-            .args(["--schema-only", "--no-owner", "--no-privileges", "-d"])
+            .args(args)
+            .arg("-d")
             .arg(&self.url)
             .output()
             .unwrap_or_else(|e| panic!("cannot run pg_dump: {e}"));

@@ -71,6 +71,9 @@ pub fn differences(db: &TestDb, decl: &Database) -> Vec<String> {
             let default = match (&c.default, &c.generated) {
                 (Some(d), _) => normalize(d.as_str()),
                 (None, Some(g)) => normalize(&format!("generated {}", g.as_str())),
+                (None, None) if c.serial => normalize(&ddl::model::sequence::nextval_sql(
+                    &ddl::model::sequence::serial_sequence(&t.name, &c.name),
+                )),
                 _ => String::new(),
             };
             expect_cols.push(format!(
@@ -96,6 +99,11 @@ pub fn differences(db: &TestDb, decl: &Database) -> Vec<String> {
         for c in &t.checks {
             expect_cons.push(format!("{tn}.{}|c|", c.name));
         }
+        // Exclusion constraints are compared on their own by the constraint tests; their
+        // index is listed here.
+        for x in &t.exclusions {
+            expect_idx.push(format!("{}.{}", t.name.schema, x.name));
+        }
         for fk in &t.foreign_keys {
             expect_cons.push(format!(
                 "{tn}.{}|f|{}|{}|{}|{}|{}",
@@ -118,13 +126,29 @@ pub fn differences(db: &TestDb, decl: &Database) -> Vec<String> {
         }
         expect_rls.push(format!("{tn}|{}|{}", t.rls.enabled, t.rls.forced));
     }
+    let mut expect_views = Vec::new();
+    let mut expect_view_cols = Vec::new();
+    for v in &decl.views {
+        let vn = v.name.to_string();
+        expect_views.push(format!("{vn}|{}", if v.materialized { "m" } else { "v" }));
+        for ix in &v.indexes {
+            expect_idx.push(format!("{}.{}", v.name.schema, ix.name));
+        }
+        for (c, ty) in v.columns.iter().zip(&v.types) {
+            expect_view_cols.push(format!("{vn}.{c}|{}", ddl::sql::render::type_sql(ty)));
+        }
+        for tr in &v.triggers {
+            expect_trg.push(format!("{vn}.{}|{}", tr.name, tr.function));
+        }
+    }
     let cols = db.rows(&format!(
         "SELECT n.nspname || '.' || c.relname || '.' || a.attname, format_type(a.atttypid, a.atttypmod),
                 a.attnotnull, a.attidentity,
                 CASE WHEN a.attgenerated = 's' THEN 'generated ' ELSE '' END || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-          WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND n.nspname IN ({in_list})"
+          WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND n.nspname IN ({in_list})
+            AND NOT c.relispartition"
     ));
     let cols = cols
         .into_iter()
@@ -151,7 +175,8 @@ pub fn differences(db: &TestDb, decl: &Database) -> Vec<String> {
                     CASE WHEN k.contype = 'f' THEN k.confupdtype::text END
                FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
                LEFT JOIN pg_class fc ON fc.oid = k.confrelid LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-              WHERE k.contype IN ('p', 'u', 'c', 'f') AND n.nspname IN ({in_list})"
+              WHERE k.contype IN ('p', 'u', 'c', 'f') AND n.nspname IN ({in_list})
+                AND k.conparentid = 0 AND k.conislocal"
         ))
         .into_iter()
         .map(|mut r| {
@@ -168,7 +193,9 @@ pub fn differences(db: &TestDb, decl: &Database) -> Vec<String> {
         "indexes",
         expect_idx,
         db.rows(&format!(
-            "SELECT schemaname || '.' || indexname FROM pg_indexes WHERE schemaname IN ({in_list})"
+            "SELECT schemaname || '.' || indexname FROM pg_indexes WHERE schemaname IN ({in_list})
+               AND NOT EXISTS (SELECT 1 FROM pg_inherits ih
+                                WHERE ih.inhrelid = (quote_ident(schemaname) || '.' || quote_ident(indexname))::regclass)"
         )),
     );
     compare(
@@ -180,6 +207,49 @@ pub fn differences(db: &TestDb, decl: &Database) -> Vec<String> {
                FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
                JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace pn ON pn.oid = p.pronamespace
               WHERE NOT t.tgisinternal AND n.nspname IN ({in_list})"
+        )),
+    );
+    let typed: Vec<String> = decl
+        .views
+        .iter()
+        .filter(|v| !v.types.is_empty())
+        .map(|v| format!("'{}'", v.name.to_string().replace('\'', "''")))
+        .collect();
+    if !typed.is_empty() {
+        // format_type's long names, in the writer's short form.
+        let short = |t: &str| match t {
+            "character varying" => "varchar".to_owned(),
+            "timestamp with time zone" => "timestamptz".to_owned(),
+            "timestamp without time zone" => "timestamp".to_owned(),
+            "time without time zone" => "time".to_owned(),
+            "character" => "char".to_owned(),
+            other => other
+                .replace("character varying(", "varchar(")
+                .replace("character(", "char("),
+        };
+        compare(
+            &mut out,
+            "view columns",
+            expect_view_cols,
+            db.rows(&format!(
+                "SELECT n.nspname || '.' || c.relname || '.' || a.attname, format_type(a.atttypid, a.atttypmod)
+                   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE a.attnum > 0 AND NOT a.attisdropped AND (n.nspname || '.' || c.relname) IN ({})",
+                typed.join(", ")
+            ))
+            .into_iter()
+            .map(|r| vec![r[0].clone(), short(&r[1])])
+            .collect(),
+        );
+    }
+    compare(
+        &mut out,
+        "views",
+        expect_views,
+        db.rows(&format!(
+            "SELECT n.nspname || '.' || c.relname, c.relkind FROM pg_class c
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.relkind IN ('v', 'm') AND n.nspname IN ({in_list})"
         )),
     );
     compare(
@@ -227,11 +297,19 @@ pub fn differences(db: &TestDb, decl: &Database) -> Vec<String> {
                     f.language
                 )
             })
+            // An aggregate is a row of pg_proc too: immutable, in language `internal`.
+            .chain(
+                decl.aggregates
+                    .iter()
+                    .map(|a| format!("{}|i|false|internal", a.name)),
+            )
             .collect(),
         db.rows(&format!(
             "SELECT n.nspname || '.' || p.proname, p.provolatile, p.prosecdef, l.lanname
                FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
-              WHERE n.nspname IN ({in_list})"
+              WHERE n.nspname IN ({in_list})
+                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                                AND d.objid = p.oid AND d.deptype = 'i')"
         ))
         .into_iter()
         .map(|mut r| {
@@ -256,6 +334,7 @@ pub fn differences(db: &TestDb, decl: &Database) -> Vec<String> {
               WHERE n.nspname IN ({in_list}) GROUP BY 1"
         )),
     );
+    out.extend(crate::catalog_types::differences(db, decl, &in_list));
     for t in &decl.tables {
         if let Some(rows) = &t.rows {
             let cols = rows

@@ -2,6 +2,7 @@
 //! test database, and comparing PostgreSQL's catalogs with a declaration.
 
 pub mod catalog;
+pub mod catalog_types;
 pub mod fixtures;
 
 use ddl::migration::{Existing, Generated, Outcome, next_migration};

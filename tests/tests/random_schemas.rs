@@ -111,7 +111,7 @@ fn with_functions(mut db: Database, n: usize, f: &Functions) -> Database {
         db = db.function(
             Function::new(
                 ROW_FNS[k],
-                &format!("SETOF {row}"),
+                format!("SETOF {row}"),
                 &format!("SELECT * FROM {row} WHERE id = (p).id"),
             )
             .arg("p", &row)

@@ -1,10 +1,13 @@
 //! Typed wrappers of a schema's functions: `app::functions::set_context(&txn, ...)` runs
 //! `SELECT app.set_context($1::integer, $2::integer)` on any connection or transaction.
-//! Functions whose argument or return types have no plain Rust mapping (and trigger
-//! functions) get no wrapper; the module's documentation lists them.
+//! Functions whose argument or return types have no plain Rust mapping, trigger functions,
+//! set-returning functions, functions with OUT, INOUT, VARIADIC or unnamed parameters and
+//! every overload but the first get no wrapper; the module's documentation lists them.
+//! Procedures are wrapped with `CALL`.
 
 use super::names::{distinct, ident, snake};
 use super::{HEADER, Layout, doc_lines, doc_text, lit};
+use crate::model::function::ArgMode;
 use crate::model::objects::Function;
 use crate::sql::ident::qname;
 
@@ -38,12 +41,21 @@ fn wrappable(f: &Function) -> Result<Returns, String> {
     if returns == "trigger" {
         return Err("a trigger function".into());
     }
+    if f.returns_set() {
+        return Err("it returns a set".into());
+    }
+    if let Some(a) = f.args.iter().find(|a| a.mode != ArgMode::In) {
+        return Err(format!("{}parameter {}", a.mode.sql(), a.name).replace("  ", " "));
+    }
+    if f.args.iter().any(|a| a.name.is_empty()) {
+        return Err("an unnamed parameter".into());
+    }
     for a in &f.args {
         if rust_type(&a.ty).is_none() {
             return Err(format!("argument type {}", a.ty));
         }
     }
-    if returns == "void" {
+    if returns == "void" || f.is_procedure() {
         Ok(Returns::Nothing)
     } else {
         rust_type(&returns)
@@ -65,9 +77,20 @@ pub fn file(layout: &Layout<'_>, schema: &str) -> Option<String> {
     let names = distinct(functions.iter().map(|f| f.name.name.as_str()), snake, &[]);
     let mut skipped = Vec::new();
     let mut body = String::new();
+    let mut wrapped = std::collections::HashSet::new();
     for f in &functions {
-        let returns = match wrappable(f) {
-            Ok(r) => r,
+        // One Rust function per name: the first overload that maps is wrapped.
+        let returns = match wrappable(f).and_then(|r| {
+            if wrapped.contains(&f.name.name) {
+                Err(format!("an overload: {}", f.identity()))
+            } else {
+                Ok(r)
+            }
+        }) {
+            Ok(r) => {
+                wrapped.insert(f.name.name.clone());
+                r
+            }
             Err(why) => {
                 skipped.push(format!("`{}` ({why})", doc_text(&f.name.to_string())));
                 continue;
@@ -78,6 +101,12 @@ pub fn file(layout: &Layout<'_>, schema: &str) -> Option<String> {
         match &f.comment {
             Some(c) => body.push_str(&doc_lines("///", c)),
             None => body.push_str(&format!("/// Calls `{}`.\n", doc_text(&f.name.to_string()))),
+        }
+        if f.args.iter().any(|a| a.default.is_some()) {
+            // The wrapper passes every parameter: `None` is NULL, not the default.
+            body.push_str(
+                "///\n/// Every parameter is passed: `None` passes NULL, not the declared default.\n",
+            );
         }
         let params: Vec<String> = f
             .args
@@ -100,11 +129,15 @@ pub fn file(layout: &Layout<'_>, schema: &str) -> Option<String> {
             .enumerate()
             .map(|(i, a)| format!("${}::{}", i + 1, a.ty.trim()))
             .collect();
-        let sql = format!(
-            "SELECT {}({}) AS value",
-            qname(&f.name),
-            placeholders.join(", ")
-        );
+        let sql = if f.is_procedure() {
+            format!("CALL {}({})", qname(&f.name), placeholders.join(", "))
+        } else {
+            format!(
+                "SELECT {}({}) AS value",
+                qname(&f.name),
+                placeholders.join(", ")
+            )
+        };
         let values: Vec<String> = f
             .args
             .iter()

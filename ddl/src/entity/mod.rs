@@ -4,12 +4,14 @@
 //! declared functions, and a prelude. The files are written as rustfmt writes them, and
 //! the same declaration always gives the same bytes.
 
+mod domain;
 mod enums;
 mod functions;
 pub mod names;
 mod relations;
 mod table;
 pub mod types;
+mod views;
 
 use crate::model::database::Database;
 use crate::model::names::QName;
@@ -151,7 +153,17 @@ impl<'a> Layout<'a> {
 
 /// Every file of the entities crate's `src/` for a declaration.
 pub fn files(db: &Database) -> Vec<File> {
-    let db = db.canonical();
+    // Rows are read and written through the partitioned table: partitions get no entity.
+    if db.tables.iter().any(|t| t.partition_of.is_some()) {
+        let mut parents = db.clone();
+        parents.tables.retain(|t| t.partition_of.is_none());
+        return files(&parents);
+    }
+    let original = db.canonical();
+    // Views with declared column types get read-only entities, written like tables'.
+    let db = views::with_views(&original);
+    let view_of: HashMap<&QName, &crate::model::view::View> =
+        original.views.iter().map(|v| (&v.name, v)).collect();
     let mut layout = Layout::new(&db);
     let all: HashMap<&QName, Vec<relations::Rel<'_>>> = db
         .tables
@@ -182,7 +194,7 @@ pub fn files(db: &Database) -> Vec<File> {
          /// after the tables it references): for code that treats every table alike, such as\n\
          /// tests, seeding and admin tools.\n#[macro_export]\nmacro_rules! for_each_entity {\n    ($m:ident) => {\n",
     );
-    for t in creation_order(&db) {
+    for t in creation_order(&original) {
         let path = layout.module_path(&t.name);
         let path = path.strip_prefix("crate::").unwrap_or(&path);
         lib.push_str(&format!("        $m!($crate::{path});\n"));
@@ -262,7 +274,10 @@ pub fn files(db: &Database) -> Vec<File> {
                     file_stem(&layout.schema_mod[&t.name.schema]),
                     file_stem(&layout.table_mod[&t.name])
                 ),
-                content: table::file(&layout, t),
+                content: match view_of.get(&t.name) {
+                    Some(v) => views::read_only(v, &table::file(&layout, t)),
+                    None => table::file(&layout, t),
+                },
             })
             .collect()
     };

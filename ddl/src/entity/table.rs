@@ -4,7 +4,7 @@
 //! UNIQUE constraint over NOT NULL columns, else all its columns; the entity says so.
 
 use super::names::{camel_of_snake, distinct, ident, snake};
-use super::types::{FieldType, field_type};
+use super::types::FieldType;
 use super::{HEADER, Layout, attribute, doc_lines, doc_text, lit, relations};
 use crate::model::constraint::FkAction;
 use crate::model::table::Table;
@@ -59,13 +59,13 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
     let mut body = String::new();
     let mut all_eq = true;
     for c in &t.columns {
-        let ft: FieldType = field_type(&c.ty, &|q| layout.enum_path(q));
+        let ft: FieldType = super::domain::field_type(layout, &c.ty);
         all_eq &= ft.eq;
         let in_key = key.contains(&c.name);
         let mut args: Vec<String> = Vec::new();
         if in_key {
             args.push("primary_key".into());
-            let auto = key.len() == 1 && c.identity.is_some();
+            let auto = key.len() == 1 && (c.identity.is_some() || c.serial);
             if !auto {
                 args.push("auto_increment = false".into());
             }
@@ -92,7 +92,10 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
         if !args.is_empty() {
             body.push_str(&attribute("    ", "sea_orm", &args));
         }
-        let nullable = c.nullable && c.identity.is_none() && !in_key;
+        let nullable = c.nullable
+            && c.identity.is_none()
+            && !in_key
+            && !super::domain::not_null(layout, &c.ty);
         let ty = if nullable {
             format!("Option<{}>", ft.rust)
         } else {

@@ -101,6 +101,11 @@ pub fn field_type(
         T::Bytea => FieldType::plain("Vec<u8>"),
         T::Enum(q) => FieldType::through_text(&enum_path(q), qname(q), false),
         T::Custom { .. } => FieldType::through_text("String", type_sql(ty), false),
+        // Composite and range values have no SeaORM type: their text form, cast on write.
+        T::Composite(_) | T::Range(_) => FieldType::through_text("String", type_sql(ty), false),
+        // Domains are resolved to their base type by the caller (`entity::domain`); an
+        // unresolved one (not declared) is read as text.
+        T::Domain(_) => FieldType::through_text("String", type_sql(ty), false),
         T::Array(inner) => {
             let element = field_type(inner, enum_path);
             if element.select_as.is_some() || matches!(**inner, T::Array(_)) {

@@ -142,8 +142,21 @@ pub fn plan_statements(
     new: &Database,
 ) -> Result<(Vec<String>, Vec<Stmt>), Diagnostics> {
     validate(new)?;
-    let changes = diff(old, new).map_err(plan_diagnostic)?;
-    Ok(render_changes(&changes))
+    let (old, renames) = crate::plan::rename::resolve(old, new).map_err(Diagnostics)?;
+    let changes = diff(&old, new).map_err(plan_diagnostic)?;
+    let (mut summary, mut stmts) = render_changes(&changes);
+    summary.splice(0..0, rename_summary(&renames));
+    stmts.splice(0..0, renames.up);
+    Ok((summary, stmts))
+}
+
+/// One summary line per rename: `~ column app.t.b (renamed)`.
+fn rename_summary(renames: &crate::plan::rename::Renames) -> Vec<String> {
+    renames
+        .up
+        .iter()
+        .map(|s| format!("~ {} {} (renamed)", s.kind, s.name))
+        .collect()
 }
 
 fn render_changes(changes: &[Change<'_>]) -> (Vec<String>, Vec<Stmt>) {
@@ -189,6 +202,8 @@ pub fn next_migration_with(
     // planning, then the up file, the down file, the snapshot and the hashes of the
     // existing files, each on a thread of its own.
     let new = db.canonical();
+    // Renames first: the rest is planned from the snapshot with the renames applied.
+    let (old, renames) = crate::plan::rename::resolve(&old, &new).map_err(Diagnostics)?;
     let (validation, planned) = std::thread::scope(|s| {
         let validation = s.spawn(|| validate(db));
         let planned = Planned::new(&old).and_then(|from| Ok((from, Planned::new(&new)?)));
@@ -214,8 +229,10 @@ pub fn next_migration_with(
         let existing_tables: HashSet<&crate::model::names::QName> =
             old.tables.iter().map(|t| &t.name).collect();
         let targets = crate::online::new_fk_targets(&foreign_keys(&old), &foreign_keys(&new));
-        let split = crate::online::split(&up_changes, &existing_tables, &targets, options.fast)
+        let mut split = crate::online::split(&up_changes, &existing_tables, &targets, options.fast)
             .map_err(plan_diagnostic)?;
+        split.summary.splice(0..0, rename_summary(&renames));
+        split.main.splice(0..0, renames.up.iter().cloned());
         if split.main.is_empty() && split.follow_up.is_empty() {
             return Ok(Outcome::UpToDate);
         }
@@ -240,6 +257,7 @@ pub fn next_migration_with(
             all.extend(down);
             down = all;
         }
+        down.extend(renames.down.iter().cloned());
         let heavy_locks: Vec<String> = up
             .iter()
             .chain(&online)

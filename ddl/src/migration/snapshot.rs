@@ -34,6 +34,26 @@ pub fn snapshot_json(db: &Database) -> String {
     list(&mut out, "schemas", &db.schemas, false);
     list(&mut out, "enums", &db.enums, false);
     list(&mut out, "functions", &db.functions, false);
+    // Kinds added later appear only when declared, so older snapshots keep their bytes.
+    macro_rules! later {
+        ($($field:ident),*) => {$(
+            if !db.$field.is_empty() {
+                list(&mut out, stringify!($field), &db.$field, false);
+            }
+        )*};
+    }
+    later!(
+        sequences,
+        domains,
+        composites,
+        ranges,
+        aggregates,
+        roles,
+        views,
+        raws,
+        grants,
+        default_privileges
+    );
     list(&mut out, "tables", &db.tables, true);
     out.push_str("  }\n}\n");
     out

@@ -2,6 +2,7 @@
 
 use super::constraint::{Check, ForeignKey};
 use super::expr::{Literal, SqlExpr};
+use super::hint::RenamedFrom;
 use super::names::{Origin, TableRef};
 use super::types::ColumnType;
 use serde::{Deserialize, Serialize};
@@ -24,11 +25,21 @@ pub struct Column {
     pub default: Option<SqlExpr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// `serial` / `bigserial` / `smallserial` (by the column's integer type): a sequence
+    /// named as PostgreSQL names it, owned by the column, and `DEFAULT nextval(...)`.
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
+    pub serial: bool,
     /// `GENERATED ALWAYS AS (expr) STORED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<SqlExpr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// `COLLATE "C"`: the collation of a text column, when not the database's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// The column's previous name (see [`Column::renamed_from`]); not compared.
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
     /// How to convert the values when the column's type changes from the given type: the
@@ -65,8 +76,11 @@ impl Column {
             nullable: true,
             default: None,
             identity: None,
+            serial: false,
             generated: None,
             comment: None,
+            collation: None,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
             converted_from: None,
             backfill: None,
@@ -101,6 +115,16 @@ impl Column {
     /// `GENERATED ALWAYS AS IDENTITY`; implies NOT NULL.
     pub fn identity_always(mut self) -> Self {
         self.identity = Some(Identity::Always);
+        self.nullable = false;
+        self
+    }
+
+    /// A serial column, stored as PostgreSQL stores `serial` (`integer`), `bigserial`
+    /// (`bigint`) or `smallserial` (`smallint`): a sequence `<table>_<column>_seq` owned
+    /// by the column and `DEFAULT nextval(...)`; implies NOT NULL. For legacy schemas:
+    /// new tables should prefer [`Column::identity`].
+    pub fn serial(mut self) -> Self {
+        self.serial = true;
         self.nullable = false;
         self
     }
@@ -198,6 +222,27 @@ impl Column {
         self.fk(|f| f.on_delete(action))
     }
 
+    /// Shorthand for `.fk(|f| f.on_update(action))`.
+    pub fn on_update(self, action: super::constraint::FkAction) -> Self {
+        self.fk(|f| f.on_update(action))
+    }
+
+    /// `COLLATE collation` (`"C"`, `"und-x-icu"`): how the column's text sorts and
+    /// compares. A change later is an `ALTER COLUMN .. TYPE .. COLLATE`.
+    pub fn collate(mut self, collation: &str) -> Self {
+        self.collation = Some(collation.to_owned());
+        self
+    }
+
+    /// The column was called `old` before: the next migration renames it (`ALTER TABLE ..
+    /// RENAME COLUMN`, data kept) and then applies any other change to it. The hint may
+    /// stay after the migration is generated: once the snapshot has the new name, it is
+    /// ignored.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
+        self
+    }
+
     pub(crate) fn take_inline(&mut self) -> Vec<InlineConstraint> {
         std::mem::take(&mut self.inline)
     }
@@ -210,5 +255,12 @@ pub fn col(name: impl Into<String>, ty: ColumnType) -> Column {
 }
 
 pub(crate) fn check_from(name: String, expr: SqlExpr, origin: Origin) -> Check {
-    Check { name, expr, origin }
+    Check {
+        name,
+        expr,
+        not_valid: false,
+        comment: None,
+        renamed_from: RenamedFrom::default(),
+        origin,
+    }
 }

@@ -1,6 +1,7 @@
 //! Table constraints: primary key, unique, check, foreign key.
 
 use super::expr::SqlExpr;
+use super::hint::RenamedFrom;
 use super::names::{Origin, QName, TableRef};
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +10,10 @@ pub struct PrimaryKey {
     pub name: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -20,6 +25,10 @@ pub struct Unique {
     pub columns: Vec<String>,
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub nulls_not_distinct: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -28,6 +37,15 @@ pub struct Unique {
 pub struct Check {
     pub name: String,
     pub expr: SqlExpr,
+
+    /// Created `NOT VALID`: existing rows are not checked (new ones are). Removing the
+    /// mark later validates it (`ALTER TABLE .. VALIDATE CONSTRAINT`).
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
+    pub not_valid: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -83,6 +101,20 @@ pub struct ForeignKey {
     /// cycle of foreign keys is broken.
     #[serde(default, skip_serializing_if = "crate::model::is_default")]
     pub add_later: bool,
+    /// `MATCH FULL`: a composite key is either all NULL or all checked.
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
+    pub match_full: bool,
+    /// `ON DELETE SET NULL (cols)` / `SET DEFAULT (cols)`: only these columns are reset.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on_delete_columns: Vec<String>,
+    /// Created `NOT VALID`: existing rows are not checked (new ones are). Removing the
+    /// mark later validates it (`ALTER TABLE .. VALIDATE CONSTRAINT`).
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
+    pub not_valid: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -103,6 +135,11 @@ impl ForeignKey {
             on_update: FkAction::NoAction,
             deferrable: Deferrable::No,
             add_later: false,
+            match_full: false,
+            on_delete_columns: Vec::new(),
+            not_valid: false,
+            comment: None,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         }
     }
@@ -138,6 +175,45 @@ impl ForeignKey {
     /// the way to break a cycle of foreign keys.
     pub fn add_later(mut self) -> Self {
         self.add_later = true;
+        self
+    }
+
+    /// `MATCH FULL`: in a composite key, either every column is NULL or the row must exist.
+    pub fn match_full(mut self) -> Self {
+        self.match_full = true;
+        self
+    }
+
+    /// `ON DELETE SET NULL (cols)`: a delete of the referenced row resets only these
+    /// columns of the key (PostgreSQL 15), e.g. the owner but not the tenant.
+    pub fn on_delete_set_null<'a>(mut self, columns: impl IntoIterator<Item = &'a str>) -> Self {
+        self.on_delete = FkAction::SetNull;
+        self.on_delete_columns = columns.into_iter().map(str::to_owned).collect();
+        self
+    }
+
+    /// `ON DELETE SET DEFAULT (cols)` (PostgreSQL 15).
+    pub fn on_delete_set_default<'a>(mut self, columns: impl IntoIterator<Item = &'a str>) -> Self {
+        self.on_delete = FkAction::SetDefault;
+        self.on_delete_columns = columns.into_iter().map(str::to_owned).collect();
+        self
+    }
+
+    /// Created `NOT VALID`: rows already there are not checked. Remove the mark once they
+    /// are fixed: the next migration validates the constraint.
+    pub fn not_valid(mut self) -> Self {
+        self.not_valid = true;
+        self
+    }
+
+    pub fn comment(mut self, text: impl Into<String>) -> Self {
+        self.comment = super::comment_text(text.into());
+        self
+    }
+
+    /// The constraint was called `old` before: the next migration renames it.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
         self
     }
 }

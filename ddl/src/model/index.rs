@@ -1,6 +1,7 @@
 //! Indexes.
 
 use super::expr::SqlExpr;
+use super::hint::RenamedFrom;
 use super::names::Origin;
 use serde::{Deserialize, Serialize};
 
@@ -75,6 +76,10 @@ pub struct Index {
     /// Partial index predicate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predicate: Option<SqlExpr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -99,6 +104,8 @@ impl Index {
             method: IndexMethod::BTree,
             include: Vec::new(),
             predicate: None,
+            comment: None,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         }
     }
@@ -120,6 +127,18 @@ impl Index {
     pub fn expr(mut self, expr: impl Into<SqlExpr>) -> Self {
         self.keys.push(IndexKey {
             target: IndexTarget::Expr(expr.into()),
+            opclass: None,
+            order: None,
+            nulls: None,
+        });
+        self
+    }
+
+    /// Adds a key on a column after the ones given to `on`/`named` (after an expression
+    /// key, or to give each key its own order or operator class).
+    pub fn column(mut self, column: &str) -> Self {
+        self.keys.push(IndexKey {
+            target: IndexTarget::Column(column.to_owned()),
             opclass: None,
             order: None,
             nulls: None,
@@ -168,6 +187,19 @@ impl Index {
 
     pub fn include<'a>(mut self, columns: impl IntoIterator<Item = &'a str>) -> Self {
         self.include.extend(columns.into_iter().map(str::to_owned));
+        self
+    }
+
+    /// `COMMENT ON INDEX`.
+    pub fn comment(mut self, text: impl Into<String>) -> Self {
+        self.comment = super::comment_text(text.into());
+        self
+    }
+
+    /// The index was called `old` before: the next migration renames it (`ALTER INDEX ..
+    /// RENAME`) instead of building it again.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
         self
     }
 

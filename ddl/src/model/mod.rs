@@ -1,17 +1,28 @@
 //! The model: plain owned data with builders on top.
 
 pub mod column;
+pub mod composite;
 pub mod constraint;
 pub mod conversion;
 pub mod database;
+pub mod domain;
+pub mod exclusion;
 pub mod expr;
+pub mod function;
+pub mod hint;
 pub mod index;
 pub mod names;
 pub mod objects;
+pub mod partition;
 pub mod policy;
+pub mod raw;
+pub mod sequence;
+pub mod privilege;
 pub mod table;
+mod table_constraints;
 pub mod trigger;
 pub mod types;
+pub mod view;
 
 /// For `skip_serializing_if`: the snapshot leaves out what equals the default, which keeps
 /// it small and readable.

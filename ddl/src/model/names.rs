@@ -158,6 +158,10 @@ handle!(
     /// An enum type, named once as a constant (see [`TableRef`]).
     TypeRef
 );
+handle!(
+    /// A view or materialized view, named once as a constant (see [`TableRef`]).
+    ViewRef
+);
 
 /// Where a declaration was written. It takes no part in equality, so moving a declaration
 /// in its file changes nothing in the generated migrations.
@@ -188,3 +192,19 @@ impl fmt::Display for Origin {
         }
     }
 }
+handle!(
+    /// A sequence, named once as a constant (see [`TableRef`]).
+    SequenceRef
+);
+handle!(
+    /// A domain, named once as a constant (see [`TableRef`]); converts into its column type.
+    DomainRef
+);
+handle!(
+    /// A composite type, named once as a constant (see [`TableRef`]).
+    CompositeRef
+);
+handle!(
+    /// A range type, named once as a constant (see [`TableRef`]).
+    RangeRef
+);

@@ -1,5 +1,7 @@
 //! Database-level objects: extensions, schemas, enum types, functions.
 
+use super::function::{ArgMode, ArgType, FunctionKind, Parallel};
+use super::hint::{Hint, RenamedFrom};
 use super::names::{FunctionRef, Origin, Provider, QName, TableRef, TypeRef};
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +50,8 @@ pub struct Schema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(skip)]
+    pub renamed_from: RenamedFrom,
+    #[serde(skip)]
     pub origin: Origin,
 }
 
@@ -57,8 +61,16 @@ impl Schema {
         Self {
             name: name.to_owned(),
             comment: None,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         }
+    }
+
+    /// The schema was called `old` before: the next migration renames it
+    /// (`ALTER SCHEMA .. RENAME TO`), and everything in it moves along.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
+        self
     }
 
     pub fn comment(mut self, text: impl Into<String>) -> Self {
@@ -75,6 +87,11 @@ pub struct EnumType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(skip)]
+    pub renamed_from: RenamedFrom,
+    /// Values renamed by this change: (old, new) pairs; not compared.
+    #[serde(skip)]
+    pub renamed_values: Hint<Vec<(String, String)>>,
+    #[serde(skip)]
     pub origin: Origin,
 }
 
@@ -85,12 +102,28 @@ impl EnumType {
             name: name.qname(),
             values: values.into_iter().map(str::to_owned).collect(),
             comment: None,
+            renamed_from: RenamedFrom::default(),
+            renamed_values: Hint::default(),
             origin: Origin::here(),
         }
     }
 
     pub fn comment(mut self, text: impl Into<String>) -> Self {
         self.comment = super::comment_text(text.into());
+        self
+    }
+
+    /// The type was called `old` (a name in the same schema) before: the next migration
+    /// renames it (`ALTER TYPE .. RENAME TO`).
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
+        self
+    }
+
+    /// The value `new` (declared in the list) was `old` before: the next migration
+    /// renames it (`ALTER TYPE .. RENAME VALUE`), and every row holding it follows.
+    pub fn value_renamed(mut self, old: &str, new: &str) -> Self {
+        self.renamed_values.0.push((old.to_owned(), new.to_owned()));
         self
     }
 }
@@ -115,9 +148,15 @@ impl Volatility {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionArg {
+    /// Empty for an unnamed parameter.
     pub name: String,
     /// The type as SQL text (`integer`, `text[]`, `core.user_status`).
     pub ty: String,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
+    pub mode: ArgMode,
+    /// `DEFAULT expr`: callers may leave the parameter out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
 }
 
 /// What a function needs to exist before it is created. PostgreSQL checks the body of a
@@ -152,6 +191,21 @@ pub struct Function {
     pub depends_on: Vec<FunctionDep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// A function or a procedure (`CREATE PROCEDURE`, no return type).
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
+    pub kind: FunctionKind,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
+    pub parallel: Parallel,
+    #[serde(default, skip_serializing_if = "crate::model::is_default")]
+    pub leakproof: bool,
+    /// `COST n`; None leaves PostgreSQL's default (100 for SQL and PL/pgSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<u32>,
+    /// `ROWS n` of a set-returning function; None leaves PostgreSQL's default (1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u32>,
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -159,11 +213,24 @@ pub struct Function {
 impl Function {
     /// A VOLATILE function; set the language with `.language()` (default `plpgsql`).
     #[track_caller]
-    pub fn new(name: FunctionRef, returns: &str, body: &str) -> Self {
+    pub fn new(name: FunctionRef, returns: impl Into<ArgType>, body: &str) -> Self {
+        Self::build(name, returns.into().0, body, Origin::here())
+    }
+
+    /// A procedure (`CREATE PROCEDURE`, run with `CALL`), in PL/pgSQL unless
+    /// `.language()` says otherwise.
+    #[track_caller]
+    pub fn procedure(name: FunctionRef, body: &str) -> Self {
+        let mut p = Self::build(name, String::new(), body, Origin::here());
+        p.kind = FunctionKind::Procedure;
+        p
+    }
+
+    fn build(name: FunctionRef, returns: String, body: &str, origin: Origin) -> Self {
         Self {
             name: name.qname(),
             args: Vec::new(),
-            returns: returns.to_owned(),
+            returns,
             language: "plpgsql".to_owned(),
             body: body.to_owned(),
             volatility: Volatility::Volatile,
@@ -172,22 +239,122 @@ impl Function {
             config: Vec::new(),
             depends_on: Vec::new(),
             comment: None,
-            origin: Origin::here(),
+            renamed_from: RenamedFrom::default(),
+            kind: FunctionKind::Function,
+            parallel: Parallel::Unsafe,
+            leakproof: false,
+            cost: None,
+            rows: None,
+            origin,
         }
+    }
+
+    /// The function was called `old` (in the same schema) before: the next migration
+    /// renames it (`ALTER FUNCTION .. RENAME TO`); triggers and policies using it follow.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
+        self
     }
 
     /// A trigger function in PL/pgSQL.
     #[track_caller]
     pub fn trigger(name: FunctionRef, body: &str) -> Self {
-        Self::new(name, "trigger", body)
+        Self::build(name, "trigger".to_owned(), body, Origin::here())
     }
 
-    pub fn arg(mut self, name: &str, ty: &str) -> Self {
+    /// An input parameter: `.arg("p_id", BIGINT)`, `.arg("p", "anyelement")`.
+    pub fn arg(self, name: &str, ty: impl Into<ArgType>) -> Self {
+        self.param(name, ty.into(), ArgMode::In, None)
+    }
+
+    /// An input parameter callers may leave out: `.arg_default("p_limit", INT, "10")`.
+    pub fn arg_default(self, name: &str, ty: impl Into<ArgType>, default: &str) -> Self {
+        self.param(name, ty.into(), ArgMode::In, Some(default))
+    }
+
+    /// An input parameter without a name (`$1` in the body).
+    pub fn unnamed_arg(self, ty: impl Into<ArgType>) -> Self {
+        self.param("", ty.into(), ArgMode::In, None)
+    }
+
+    /// An `OUT` parameter: part of the result, not of the call.
+    pub fn out_arg(self, name: &str, ty: impl Into<ArgType>) -> Self {
+        self.param(name, ty.into(), ArgMode::Out, None)
+    }
+
+    /// An `INOUT` parameter.
+    pub fn inout_arg(self, name: &str, ty: impl Into<ArgType>) -> Self {
+        self.param(name, ty.into(), ArgMode::InOut, None)
+    }
+
+    /// A `VARIADIC` parameter (an array type); it must be the last input parameter.
+    pub fn variadic_arg(self, name: &str, ty: impl Into<ArgType>) -> Self {
+        self.param(name, ty.into(), ArgMode::Variadic, None)
+    }
+
+    /// A column of `RETURNS TABLE (...)`; the function returns the table.
+    pub fn returns_column(mut self, name: &str, ty: impl Into<ArgType>) -> Self {
+        "TABLE".clone_into(&mut self.returns);
+        self.param(name, ty.into(), ArgMode::Table, None)
+    }
+
+    /// `RETURNS SETOF type`.
+    pub fn returns_setof(mut self, ty: impl Into<ArgType>) -> Self {
+        self.returns = format!("SETOF {}", ty.into().0);
+        self
+    }
+
+    /// Any parameter; the typed builders above call this one.
+    pub fn param(mut self, name: &str, ty: ArgType, mode: ArgMode, default: Option<&str>) -> Self {
         self.args.push(FunctionArg {
             name: name.to_owned(),
-            ty: ty.to_owned(),
+            ty: ty.0,
+            mode,
+            default: default.map(str::to_owned),
         });
         self
+    }
+
+    pub fn parallel_safe(mut self) -> Self {
+        self.parallel = Parallel::Safe;
+        self
+    }
+
+    pub fn parallel_restricted(mut self) -> Self {
+        self.parallel = Parallel::Restricted;
+        self
+    }
+
+    pub fn leakproof(mut self) -> Self {
+        self.leakproof = true;
+        self
+    }
+
+    pub fn cost(mut self, cost: u32) -> Self {
+        self.cost = Some(cost);
+        self
+    }
+
+    pub fn rows(mut self, rows: u32) -> Self {
+        self.rows = Some(rows);
+        self
+    }
+
+    pub fn is_procedure(&self) -> bool {
+        self.kind == FunctionKind::Procedure
+    }
+
+    /// `TABLE` or `SETOF`: the function returns rows.
+    pub fn returns_set(&self) -> bool {
+        let r = self.returns.trim_start();
+        r.eq_ignore_ascii_case("table")
+            || r.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("setof "))
+    }
+
+    /// The function's identity as PostgreSQL has it: name and input parameter types
+    /// (`core.f(integer, text)`); overloads differ in it.
+    pub fn identity(&self) -> String {
+        format!("{}({})", self.name, self.signature())
     }
 
     pub fn language(mut self, language: &str) -> Self {
@@ -244,10 +411,12 @@ impl Function {
         self
     }
 
-    /// The argument types, as `DROP FUNCTION` and `COMMENT ON FUNCTION` need them.
+    /// The input argument types, as `DROP FUNCTION` and `COMMENT ON FUNCTION` need them
+    /// (PostgreSQL ignores OUT parameters there).
     pub fn signature(&self) -> String {
         self.args
             .iter()
+            .filter(|a| a.mode.is_input())
             .map(|a| a.ty.as_str())
             .collect::<Vec<_>>()
             .join(", ")

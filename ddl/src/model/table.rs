@@ -2,7 +2,9 @@
 
 use super::column::{Column, InlineConstraint, check_from};
 use super::constraint::{Check, ForeignKey, PrimaryKey, Unique};
+use super::exclusion::Exclusion;
 use super::expr::{Literal, SqlExpr};
+use super::hint::RenamedFrom;
 use super::index::{Index, IndexTarget};
 use super::names::{Origin, QName, TableRef};
 use super::policy::Policy;
@@ -55,6 +57,17 @@ pub struct Table {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<Rows>,
+    /// `PARTITION BY ..`: the table is partitioned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<super::partition::PartitionBy>,
+    /// `PARTITION OF parent FOR VALUES ..`: the table is a partition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<super::partition::PartitionOf>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<Exclusion>,
+    /// The table's previous name in the same schema (see [`Table::renamed_from`]).
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -75,6 +88,10 @@ impl Table {
             policies: Vec::new(),
             comment: None,
             rows: None,
+            partition_by: None,
+            partition_of: None,
+            exclusions: Vec::new(),
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         }
     }
@@ -89,6 +106,8 @@ impl Table {
                     self.primary_key = Some(PrimaryKey {
                         name: name.unwrap_or_else(|| format!("{}_pkey", self.name.name)),
                         columns: vec![column.name.clone()],
+                        comment: None,
+                        renamed_from: RenamedFrom::default(),
                         origin,
                     });
                 }
@@ -96,6 +115,8 @@ impl Table {
                     name: name.unwrap_or_else(|| format!("{}_{}_key", self.name.name, column.name)),
                     columns: vec![column.name.clone()],
                     nulls_not_distinct: false,
+                    comment: None,
+                    renamed_from: RenamedFrom::default(),
                     origin,
                 }),
                 InlineConstraint::Check(expr) => self.checks.push(check_from(
@@ -120,6 +141,8 @@ impl Table {
         self.primary_key = Some(PrimaryKey {
             name: format!("{}_pkey", self.name.name),
             columns: columns.into_iter().map(str::to_owned).collect(),
+            comment: None,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         });
         self
@@ -136,6 +159,8 @@ impl Table {
         self.primary_key = Some(PrimaryKey {
             name: name.to_owned(),
             columns: columns.into_iter().map(str::to_owned).collect(),
+            comment: None,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         });
         self
@@ -173,6 +198,8 @@ impl Table {
             name,
             columns,
             nulls_not_distinct: nnd,
+            comment: None,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         });
         self
@@ -209,6 +236,12 @@ impl Table {
             index.name = format!("{}_{}_idx", self.name.name, parts.join("_"));
         }
         self.indexes.push(index);
+        self
+    }
+
+    /// An exclusion constraint: `Exclusion::gist("no_overlap").with("room", "=")`.
+    pub fn exclude(mut self, exclusion: Exclusion) -> Self {
+        self.exclusions.push(exclusion);
         self
     }
 
@@ -256,6 +289,13 @@ impl Table {
     /// Applies a helper: `Table::new(USERS).with(tenant_scoped)`.
     pub fn with(self, helper: impl FnOnce(Table) -> Table) -> Self {
         helper(self)
+    }
+
+    /// The table was called `old` (in the same schema) before: the next migration renames
+    /// it (`ALTER TABLE .. RENAME TO`, rows kept).
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
+        self
     }
 
     pub fn find_column(&self, name: &str) -> Option<&Column> {

@@ -1,5 +1,6 @@
 //! Triggers.
 
+use super::constraint::Deferrable;
 use super::expr::SqlExpr;
 use super::names::{FunctionRef, FunctionSource, Origin, QName};
 use serde::{Deserialize, Serialize};
@@ -41,6 +42,15 @@ pub struct Trigger {
     pub function_source: FunctionSource,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
+    /// `REFERENCING OLD TABLE AS name`: the transition table of the rows before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_table: Option<String>,
+    /// `REFERENCING NEW TABLE AS name`: the transition table of the rows after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_table: Option<String>,
+    /// A `CONSTRAINT TRIGGER`, with how it may be deferred; None for a plain trigger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<Deferrable>,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -58,6 +68,9 @@ impl Trigger {
             function: function.qname(),
             function_source: function.source(),
             args: Vec::new(),
+            old_table: None,
+            new_table: None,
+            constraint: None,
             origin: Origin::here(),
         }
     }
@@ -106,6 +119,39 @@ impl Trigger {
 
     pub fn when(mut self, condition: impl Into<SqlExpr>) -> Self {
         self.when = Some(condition.into());
+        self
+    }
+
+    /// `CREATE CONSTRAINT TRIGGER`: an AFTER ... FOR EACH ROW trigger that can be
+    /// deferred to commit (chain `.deferrable()`).
+    #[track_caller]
+    pub fn constraint(name: &str, function: FunctionRef) -> Self {
+        let mut t = Self::new(name, Timing::After, function);
+        t.constraint = Some(Deferrable::No);
+        t
+    }
+
+    /// `DEFERRABLE INITIALLY DEFERRED` (constraint triggers): fires at commit.
+    pub fn deferrable(mut self) -> Self {
+        self.constraint = Some(Deferrable::InitiallyDeferred);
+        self
+    }
+
+    /// `DEFERRABLE INITIALLY IMMEDIATE` (constraint triggers).
+    pub fn deferrable_immediate(mut self) -> Self {
+        self.constraint = Some(Deferrable::InitiallyImmediate);
+        self
+    }
+
+    /// `REFERENCING OLD TABLE AS name` (AFTER triggers on UPDATE or DELETE).
+    pub fn referencing_old_table(mut self, name: &str) -> Self {
+        self.old_table = Some(name.to_owned());
+        self
+    }
+
+    /// `REFERENCING NEW TABLE AS name` (AFTER triggers on INSERT or UPDATE).
+    pub fn referencing_new_table(mut self, name: &str) -> Self {
+        self.new_table = Some(name.to_owned());
         self
     }
 

@@ -38,6 +38,12 @@ pub enum ColumnType {
         name: String,
         extension: Option<String>,
     },
+    /// A declared domain.
+    Domain(QName),
+    /// A declared composite type.
+    Composite(QName),
+    /// A declared range type.
+    Range(QName),
 }
 
 pub const SMALLINT: ColumnType = ColumnType::SmallInt;
@@ -84,6 +90,21 @@ pub fn array(element: ColumnType) -> ColumnType {
 /// A declared enum type.
 pub fn enum_type(t: TypeRef) -> ColumnType {
     ColumnType::Enum(t.qname())
+}
+
+/// A declared domain.
+pub fn domain(d: super::names::DomainRef) -> ColumnType {
+    ColumnType::Domain(d.qname())
+}
+
+/// A declared composite type.
+pub fn composite(c: super::names::CompositeRef) -> ColumnType {
+    ColumnType::Composite(c.qname())
+}
+
+/// A declared range type.
+pub fn range(r: super::names::RangeRef) -> ColumnType {
+    ColumnType::Range(r.qname())
 }
 
 /// A PostgreSQL type without a constant of its own (`builtin_type("tsvector")`).
@@ -134,6 +155,9 @@ impl ColumnType {
             ColumnType::Array(inner) => format!("{}[]", inner.catalog_name()),
             ColumnType::Enum(q) => q.to_string(),
             ColumnType::Custom { name, .. } => name.clone(),
+            ColumnType::Domain(q) | ColumnType::Composite(q) | ColumnType::Range(q) => {
+                q.to_string()
+            }
         }
     }
 
@@ -152,6 +176,18 @@ impl ColumnType {
         match self {
             ColumnType::Enum(q) => Some(q),
             ColumnType::Array(inner) => inner.enum_name(),
+            _ => None,
+        }
+    }
+
+    /// The declared domain, composite or range type the column uses (through arrays), with
+    /// its graph lookup kind (9 domain, 10 composite, 11 range).
+    pub fn user_type(&self) -> Option<(u8, &QName)> {
+        match self {
+            ColumnType::Domain(q) => Some((9, q)),
+            ColumnType::Composite(q) => Some((10, q)),
+            ColumnType::Range(q) => Some((11, q)),
+            ColumnType::Array(inner) => inner.user_type(),
             _ => None,
         }
     }

@@ -4,11 +4,13 @@
 //! difference from the snapshot of the previous state. Down is the same function with the
 //! arguments swapped, so rolling back is planned as carefully as going forward.
 
+use super::functions::{detach_users, reattach_users, replaceable};
 use super::graph::{Cycle, Graph};
 use super::object::{Key, Object};
 use crate::model::column::Column;
 use crate::model::database::Database;
 use crate::model::expr::Literal;
+use crate::model::function::Aggregate;
 use crate::model::names::QName;
 use crate::model::objects::{EnumType, Function};
 use crate::model::table::Table;
@@ -56,6 +58,17 @@ pub enum Change<'a> {
         old: Object<'a>,
         new: Object<'a>,
     },
+    /// A view whose query (columns kept), options or comments change in place.
+    AlterView {
+        old: &'a crate::model::view::View,
+        new: &'a crate::model::view::View,
+    },
+    /// An enum rebuilt with its rows kept: values removed or reordered.
+    RebuildEnum {
+        old: &'a EnumType,
+        new: &'a EnumType,
+        step: super::enum_rebuild::EnumStep<'a>,
+    },
     /// Reference rows that went away (before other drops).
     RowsPre {
         old: &'a Table,
@@ -65,6 +78,32 @@ pub enum Change<'a> {
     RowsPost {
         old: &'a Table,
         new: &'a Table,
+    },
+    /// A sequence, domain, composite or range type altered in place.
+    AlterObject {
+        old: Object<'a>,
+        new: Object<'a>,
+    },
+    /// The privileges of a grant or of default privileges changed: revoke what went away,
+    /// grant what is new.
+    Privileges {
+        old: Object<'a>,
+        new: Object<'a>,
+    },
+    /// An unchanged check that calls a function dropped and created again in this plan:
+    /// dropped before the function (PostgreSQL refuses otherwise), added back after.
+    DetachCheck {
+        table: &'a Table,
+        check: &'a crate::model::constraint::Check,
+    },
+    ReattachCheck {
+        table: &'a Table,
+        check: &'a crate::model::constraint::Check,
+    },
+    /// The default of a column set again after the function it calls was recreated.
+    ReattachDefault {
+        table: &'a Table,
+        column: &'a Column,
     },
 }
 
@@ -156,7 +195,8 @@ pub fn changes<'a>(
         })
         .collect();
 
-    propagate_rebuilds(g_old, &mut fate)?;
+    rebuild_views_over_changed_tables(g_old, &g_new.objects, &new_index, &mut fate);
+    let detached = propagate_rebuilds(g_old, &mut fate)?;
 
     let goes_with_its_table = implicit_drops(g_old, order_old, &fate);
     let dropped_functions: HashSet<&QName> = g_old
@@ -169,9 +209,21 @@ pub fn changes<'a>(
         })
         .collect();
 
+    let detach_of = |i: usize| -> Option<(&'a Table, &'a Table)> {
+        let (Object::Table(a), Some(&j)) = (g_old.objects[i], new_index.get(&g_old.keys[i])) else {
+            return None;
+        };
+        let Object::Table(b) = g_new.objects[j] else {
+            return None;
+        };
+        (detached.contains(&i) && matches!(fate[i], Fate::Same | Fate::Alter)).then_some((a, b))
+    };
     let mut changes = Vec::new();
     for &i in order_old.iter().rev() {
         let o = g_old.objects[i];
+        if let Some((a, b)) = detach_of(i) {
+            changes.extend(detach_users(&dropped_functions, a, b));
+        }
         match fate[i] {
             Fate::Removed | Fate::Rebuild => {
                 if !goes_with_its_table[i] {
@@ -182,6 +234,7 @@ pub fn changes<'a>(
                 let n = g_new.objects[new_index[&g_old.keys[i]]];
                 match (o, n) {
                     (Object::Table(a), Object::Table(b)) => {
+                        super::partition_change::check(a, b)?;
                         changes.push(Change::AlterTablePre { old: a, new: b });
                         for (column, n) in a
                             .columns
@@ -218,23 +271,89 @@ pub fn changes<'a>(
             continue;
         };
         let o = g_old.objects[i];
+        if let Some((a, b)) = detach_of(i) {
+            // After the table's own changes: their columns and checks exist by then.
+            let at = changes.len();
+            changes.extend(reattach_users(&dropped_functions, a, b));
+            let reattach: Vec<Change<'a>> = changes.drain(at..).collect();
+            if fate[i] == Fate::Alter
+                && let (Object::Table(a), Object::Table(b)) = (o, n)
+            {
+                changes.push(Change::AlterTablePost { old: a, new: b });
+            }
+            changes.extend(reattach);
+            continue;
+        }
         match fate[i] {
             Fate::Same => {}
             Fate::Removed | Fate::Rebuild => changes.push(Change::Create(n)),
+            Fate::Alter
+                if let (Object::Enum(a), Object::Enum(b)) = (o, n)
+                    && super::enum_rebuild::needs_rebuild(a, b, dir == Way::Down) =>
+            {
+                rebuild_enum(&mut changes, a, b, g_old, g_new, &old_index);
+            }
             Fate::Alter => changes.push(match (o, n) {
                 (Object::Table(a), Object::Table(b)) => Change::AlterTablePost { old: a, new: b },
                 (Object::Rows(a), Object::Rows(b)) => Change::RowsPost { old: a, new: b },
                 (Object::Function(a), Object::Function(b)) => {
                     Change::ReplaceFunction { old: a, new: b }
                 }
+                (Object::View(a), Object::View(b)) => Change::AlterView { old: a, new: b },
                 (Object::Enum(a), Object::Enum(b)) if a.values != b.values => {
                     Change::ExtendEnum { old: a, new: b }
+                }
+                (o, n) if super::types::is_type_or_sequence(&o) => {
+                    Change::AlterObject { old: o, new: n }
+                }
+                (o @ (Object::Grant(_) | Object::DefaultPrivileges(_)), n) => {
+                    Change::Privileges { old: o, new: n }
                 }
                 (o, n) => Change::Comment { old: o, new: n },
             }),
         }
     }
     Ok(changes)
+}
+
+/// The steps of an enum rebuild: the columns converted are those of tables in both
+/// declarations that hold the type in both (the others are dropped before or added after).
+fn rebuild_enum<'a>(
+    changes: &mut Vec<Change<'a>>,
+    old: &'a EnumType,
+    new: &'a EnumType,
+    g_old: &Graph<'a>,
+    g_new: &Graph<'a>,
+    old_index: &HashMap<&Key, usize>,
+) {
+    use super::enum_rebuild::{EnumStep, uses};
+    let mut columns = Vec::new();
+    for (j, o) in g_new.objects.iter().enumerate() {
+        let Object::Table(t) = o else { continue };
+        let Some(Object::Table(before)) = old_index.get(&g_new.keys[j]).map(|&i| g_old.objects[i])
+        else {
+            continue;
+        };
+        for c in &t.columns {
+            if uses(&c.ty, &new.name)
+                && before
+                    .find_column(&c.name)
+                    .is_some_and(|p| uses(&p.ty, &old.name) && p.ty == c.ty)
+            {
+                columns.push((*t, c));
+            }
+        }
+    }
+    let step = |step| Change::RebuildEnum { old, new, step };
+    changes.push(step(EnumStep::Begin));
+    changes.extend(columns.iter().map(|&(t, c)| step(EnumStep::Convert(t, c))));
+    changes.push(step(EnumStep::Finish));
+    changes.extend(
+        columns
+            .iter()
+            .filter(|(_, c)| c.default.is_some())
+            .map(|&(t, c)| step(EnumStep::RestoreDefault(t, c))),
+    );
 }
 
 /// Which dropped objects need no statement of their own because `DROP TABLE` takes them
@@ -255,6 +374,7 @@ fn implicit_drops(g: &Graph<'_>, order: &[usize], fate: &[Fate]) -> Vec<bool> {
         .enumerate()
         .filter_map(|(i, o)| match o {
             Object::Table(t) if fate[i] == Fate::Removed => Some((&t.name, i)),
+            Object::View(v) if fate[i] == Fate::Removed => Some((&v.name, i)),
             _ => None,
         })
         .collect();
@@ -314,7 +434,7 @@ fn goes_away<T>(old: &Option<T>, new: &Option<T>) -> bool {
 }
 
 /// PostgreSQL 15 cannot change a generation expression: such a column is dropped and added.
-fn rebuilt(old: &Column, new: &Column) -> bool {
+pub(super) fn rebuilt(old: &Column, new: &Column) -> bool {
     new.generated != old.generated && new.generated.is_some()
 }
 
@@ -331,12 +451,14 @@ fn drop_column_part(table: &Table, column: &Column, what: &str) -> Stmt {
     )
 }
 
-/// Two versions of a function that `CREATE OR REPLACE` can turn one into the other.
-fn replaceable(a: &Function, b: &Function) -> bool {
-    a.signature() == b.signature() && a.returns == b.returns && a.args == b.args
-}
-
 fn classify(old: &Object<'_>, new: &Object<'_>, dir: Way) -> Fate {
+    if let Some(alterable) = super::types::alterable(old, new) {
+        return if alterable {
+            Fate::Alter
+        } else {
+            Fate::Rebuild
+        };
+    }
     match (old, new) {
         (Object::Enum(a), Object::Enum(b))
             if dir == Way::Down && a.values.starts_with(&b.values) =>
@@ -345,8 +467,31 @@ fn classify(old: &Object<'_>, new: &Object<'_>, dir: Way) -> Fate {
         }
         (Object::Table(_), Object::Table(_)) | (Object::Rows(_), Object::Rows(_)) => Fate::Alter,
         (Object::Function(a), Object::Function(b)) if replaceable(a, b) => Fate::Alter,
+        (Object::Aggregate(a), Object::Aggregate(b))
+            if Aggregate {
+                comment: b.comment.clone(),
+                ..(*a).clone()
+            } == **b =>
+        {
+            Fate::Alter
+        }
         (Object::Enum(a), Object::Enum(b)) if b.values.starts_with(&a.values) => Fate::Alter,
         (Object::Schema(_), Object::Schema(_)) => Fate::Alter,
+        (Object::View(a), Object::View(b)) if super::view::alterable(a, b) => Fate::Alter,
+        (Object::Grant(a), Object::Grant(b)) if a.on == b.on && a.to == b.to => Fate::Alter,
+        (Object::DefaultPrivileges(_), Object::DefaultPrivileges(_)) => Fate::Alter,
+        (Object::Enum(_), Object::Enum(_)) => Fate::Alter,
+        (Object::Index(_, a), Object::Index(_, b)) if a.comment != b.comment => {
+            let uncommented = crate::model::index::Index {
+                comment: b.comment.clone(),
+                ..(*a).clone()
+            };
+            if uncommented == **b {
+                Fate::Alter
+            } else {
+                Fate::Rebuild
+            }
+        }
         _ => Fate::Rebuild,
     }
 }
@@ -354,7 +499,10 @@ fn classify(old: &Object<'_>, new: &Object<'_>, dir: Way) -> Fate {
 /// An object dropped and created again takes its dependents with it: PostgreSQL refuses
 /// to drop a function a trigger uses. Indexes, triggers, policies, later foreign keys
 /// and functions are rebuilt too; a table cannot be, so that is an error with the fix.
-fn propagate_rebuilds(g: &Graph<'_>, fate: &mut [Fate]) -> Result<(), PlanError> {
+fn propagate_rebuilds(g: &Graph<'_>, fate: &mut [Fate]) -> Result<HashSet<usize>, PlanError> {
+    // Tables whose defaults or checks call a rebuilt function: those are dropped and
+    // added back around it (a generated column cannot be, and stays an error).
+    let mut detached = HashSet::new();
     let mut stack: Vec<usize> = (0..fate.len())
         .filter(|&i| fate[i] == Fate::Rebuild)
         .collect();
@@ -372,9 +520,31 @@ fn propagate_rebuilds(g: &Graph<'_>, fate: &mut [Fate]) -> Result<(), PlanError>
                 | Object::Trigger(..)
                 | Object::Policy(..)
                 | Object::LaterFk(..)
-                | Object::Function(_) => {
+                | Object::Grant(_)
+                | Object::DefaultPrivileges(_)
+                | Object::Function(_)
+                | Object::View(_)
+                | Object::ViewIndex(..)
+                | Object::ViewTrigger(..)
+                | Object::Raw(_)
+                | Object::SequenceOwner(_)
+                | Object::Domain(_)
+                | Object::Composite(_)
+                | Object::Range(_)
+                | Object::Aggregate(_) => {
                     fate[d] = Fate::Rebuild;
                     stack.push(d);
+                }
+                Object::Table(t)
+                    if matches!(g.objects[i], Object::Function(f)
+                    if !t.columns.iter().filter_map(|c| c.generated.as_ref()).any(|e| {
+                        crate::sql::scan::calls(e.as_str()).iter().any(|c| {
+                            c.name == f.name.name
+                                && c.schema.as_deref().unwrap_or("public") == f.name.schema
+                        })
+                    })) =>
+                {
+                    detached.insert(d);
                 }
                 Object::Rows(_) => {}
                 other => {
@@ -396,7 +566,45 @@ fn propagate_rebuilds(g: &Graph<'_>, fate: &mut [Fate]) -> Result<(), PlanError>
             }
         }
     }
-    Ok(())
+    Ok(detached)
+}
+
+/// Views over a table that drops or retypes a column they may use are dropped before the
+/// change and created again after it: PostgreSQL refuses to change a column a view uses.
+/// What depends on those views follows through `propagate_rebuilds`. A raw object is
+/// not rebuilt for a column change (its text is not read): declare its dependency on a
+/// view, or rebuild it by changing its text.
+fn rebuild_views_over_changed_tables(
+    g: &Graph<'_>,
+    new_objects: &[Object<'_>],
+    new_index: &HashMap<&Key, usize>,
+    fate: &mut [Fate],
+) {
+    for i in 0..fate.len() {
+        let (Fate::Alter, Object::Table(a)) = (fate[i], g.objects[i]) else {
+            continue;
+        };
+        let Some(Object::Table(b)) = new_index.get(&g.keys[i]).map(|&j| new_objects[j]) else {
+            continue;
+        };
+        let broken = super::view::broken_columns(a, b);
+        if broken.is_empty() {
+            continue;
+        }
+        let dependents: Vec<usize> = g
+            .graph
+            .neighbors_directed(NodeIndex::new(i), Direction::Incoming)
+            .map(NodeIndex::index)
+            .filter(
+                |&d| matches!(g.objects[d], Object::View(v) if super::view::may_use(v, &broken)),
+            )
+            .collect();
+        for d in dependents {
+            if matches!(fate[d], Fate::Same | Fate::Alter) {
+                fate[d] = Fate::Rebuild;
+            }
+        }
+    }
 }
 
 /// What goes away of a table's columns (a default, a generation expression) is dropped
@@ -451,13 +659,11 @@ impl Change<'_> {
             }
             Change::ReplaceFunction { old, new } => {
                 let mut out = Vec::new();
-                if old.body != new.body
-                    || old.volatility != new.volatility
-                    || old.strict != new.strict
-                    || old.security_definer != new.security_definer
-                    || old.config != new.config
-                    || old.language != new.language
-                {
+                let uncommented = |f: &Function| Function {
+                    comment: None,
+                    ..f.clone()
+                };
+                if uncommented(old) != uncommented(new) {
                     out.extend(render::create_function(new, true).into_iter().take(1));
                 }
                 out.extend(render::function_comment(new, Some(old)));
@@ -478,10 +684,33 @@ impl Change<'_> {
                 (Object::Function(a), Object::Function(b)) => {
                     render::function_comment(b, Some(a)).into_iter().collect()
                 }
+                (Object::Aggregate(a), Object::Aggregate(b)) => {
+                    render::aggregate_comment(b, Some(a)).into_iter().collect()
+                }
+                (Object::Index(_, a), Object::Index(t, b)) => {
+                    render::index_comment(t, b, Some(a)).into_iter().collect()
+                }
                 _ => Vec::new(),
             },
             Change::RowsPre { old, new } => rows_pre(old, new),
             Change::RowsPost { old, new } => rows_post(old, new),
+            Change::AlterView { old, new } => render::alter_view(old, new),
+            Change::AlterObject { old, new } => super::types::alter(old, new),
+            Change::Privileges { old, new } => match (old, new) {
+                (Object::Grant(a), Object::Grant(b)) => render::alter_grant(a, b),
+                (Object::DefaultPrivileges(a), Object::DefaultPrivileges(b)) => {
+                    render::alter_default_privileges(a, b)
+                }
+                _ => Vec::new(),
+            },
+            Change::DetachCheck { table, check } => vec![render::drop_check(table, check)],
+            Change::ReattachCheck { table, check } => vec![render::add_check(table, check)],
+            Change::ReattachDefault { table, column } => render::set_column_default(table, column)
+                .into_iter()
+                .collect(),
+            Change::RebuildEnum { old, new, step } => {
+                super::enum_rebuild::statements(old, new, step)
+            }
         }
     }
 
@@ -497,47 +726,80 @@ impl Change<'_> {
             Change::DropColumnExpressions { table, .. } => format!("~ table {}", table.name),
             Change::ReplaceFunction { new, .. } => format!("~ function {}", new.name),
             Change::ExtendEnum { new, .. } => format!("~ type {}", new.name),
+            Change::RebuildEnum { new, .. } => format!("~ type {} (rebuilt)", new.name),
             Change::Comment { new, .. } => {
                 format!("~ {} {} (comment)", new.kind(), new.display_name())
             }
             Change::RowsPre { new, .. } | Change::RowsPost { new, .. } => {
                 format!("~ rows {}", new.name)
             }
+            Change::AlterView { new, .. } => format!("~ {} {}", new.kind(), new.name),
+            Change::AlterObject { new, .. } => format!("~ {} {}", new.kind(), new.display_name()),
+            Change::Privileges { new, .. } => format!("~ {} {}", new.kind(), new.display_name()),
+            Change::DetachCheck { table, .. }
+            | Change::ReattachCheck { table, .. }
+            | Change::ReattachDefault { table, .. } => format!("~ table {}", table.name),
         }
     }
 }
 
 fn create(o: Object<'_>) -> Vec<Stmt> {
+    if let Some(stmts) = super::types::create(o) {
+        return stmts;
+    }
     match o {
         Object::Extension(e) => vec![render::create_extension(e)],
         Object::Schema(s) => render::create_schema(s),
         Object::Enum(e) => render::create_enum(e),
         Object::Function(f) => render::create_function(f, false),
+        Object::Aggregate(a) => render::create_aggregate(a),
         Object::Table(t) => render::create_table(t),
-        Object::Index(t, i) => vec![render::create_index(t, i)],
+        Object::Index(t, i) => std::iter::once(render::create_index(t, i))
+            .chain(render::index_comment(t, i, None))
+            .collect(),
         Object::Trigger(t, tr) => vec![render::create_trigger(t, tr)],
         Object::Policy(t, p) => vec![render::create_policy(t, p)],
         Object::LaterFk(t, fk) => vec![render::add_foreign_key(t, fk)],
+        Object::Role(r) => render::create_role(r),
+        Object::Grant(g) => render::create_grant(g),
+        Object::DefaultPrivileges(d) => render::create_default_privileges(d),
         Object::Rows(t) => t
             .rows
             .as_ref()
             .and_then(|r| render::insert_rows(t, r, &r.values.iter().collect::<Vec<_>>()))
             .into_iter()
             .collect(),
+        Object::View(v) => render::create_view(v, false),
+        Object::ViewIndex(v, i) => vec![render::create_index_on(&v.name, i)],
+        Object::ViewTrigger(v, tr) => vec![render::create_trigger_on(&v.name, tr)],
+        Object::Raw(r) => vec![render::create_raw(r)],
+        // Rendered by `super::types::create` above.
+        Object::Sequence(_)
+        | Object::SequenceOwner(_)
+        | Object::Domain(_)
+        | Object::Composite(_)
+        | Object::Range(_) => Vec::new(),
     }
 }
 
 fn drop(o: Object<'_>) -> Vec<Stmt> {
+    if let Some(stmts) = super::types::drop(o) {
+        return stmts;
+    }
     match o {
         Object::Extension(e) => vec![render::drop_extension(e)],
         Object::Schema(s) => vec![render::drop_schema(s)],
         Object::Enum(e) => vec![render::drop_enum(e)],
         Object::Function(f) => vec![render::drop_function(f)],
+        Object::Aggregate(a) => vec![render::drop_aggregate(a)],
         Object::Table(t) => render::drop_table(t),
         Object::Index(t, i) => vec![render::drop_index(t, i)],
         Object::Trigger(t, tr) => vec![render::drop_trigger(t, tr)],
         Object::Policy(t, p) => vec![render::drop_policy(t, p)],
         Object::LaterFk(t, fk) => vec![render::drop_foreign_key(t, fk)],
+        Object::Role(r) => render::drop_role(r),
+        Object::Grant(g) => render::drop_grant(g),
+        Object::DefaultPrivileges(d) => render::drop_default_privileges(d),
         Object::Rows(t) => {
             let empty = Table {
                 rows: None,
@@ -545,6 +807,16 @@ fn drop(o: Object<'_>) -> Vec<Stmt> {
             };
             rows_pre(t, &empty)
         }
+        Object::View(v) => vec![render::drop_view(v)],
+        Object::ViewIndex(v, i) => vec![render::drop_index_on(&v.name, i)],
+        Object::ViewTrigger(v, tr) => vec![render::drop_trigger_on(&v.name, tr)],
+        Object::Raw(r) => vec![render::drop_raw(r)],
+        // Rendered by `super::types::drop` above.
+        Object::Sequence(_)
+        | Object::SequenceOwner(_)
+        | Object::Domain(_)
+        | Object::Composite(_)
+        | Object::Range(_) => Vec::new(),
     }
 }
 

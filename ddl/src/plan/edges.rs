@@ -7,6 +7,7 @@ use crate::model::expr::SqlExpr;
 use crate::model::index::IndexTarget;
 use crate::model::names::{FunctionSource, QName};
 use crate::model::objects::FunctionDep;
+use crate::model::view::Dep;
 use crate::sql::scan::{self, NameRef};
 use std::collections::HashMap;
 
@@ -16,13 +17,19 @@ pub(super) struct Lookup<'a> {
     pub by_key: HashMap<(u8, &'a str, &'a str), usize>,
     /// Function name -> the extension object that provides it (`Extension::provides`).
     pub provided: HashMap<&'a str, usize>,
+    /// Every overload of a function or procedure name (`by_key` holds the first one).
+    pub overloads: HashMap<&'a QName, Vec<usize>>,
 }
 
 impl<'a> Lookup<'a> {
     pub fn new(objects: &[Object<'a>]) -> Self {
         let mut by_key = HashMap::with_capacity(objects.len());
         let mut provided = HashMap::new();
+        let mut overloads: HashMap<&QName, Vec<usize>> = HashMap::new();
         for (i, o) in objects.iter().enumerate() {
+            if let Object::Function(f) = o {
+                overloads.entry(&f.name).or_default().push(i);
+            }
             let k: (u8, &str, &str) = match o {
                 Object::Extension(e) => {
                     for f in &e.provides {
@@ -32,14 +39,29 @@ impl<'a> Lookup<'a> {
                 }
                 Object::Schema(s) => (1, "", s.name.as_str()),
                 Object::Enum(e) => (2, e.name.schema.as_str(), e.name.name.as_str()),
+                Object::Function(f) if f.is_procedure() => {
+                    (13, f.name.schema.as_str(), f.name.name.as_str())
+                }
                 Object::Function(f) => (3, f.name.schema.as_str(), f.name.name.as_str()),
+                Object::Aggregate(a) => (14, a.name.schema.as_str(), a.name.name.as_str()),
                 Object::Table(t) => (4, t.name.schema.as_str(), t.name.name.as_str()),
                 Object::Rows(t) => (5, t.name.schema.as_str(), t.name.name.as_str()),
+                Object::View(v) => (7, v.name.schema.as_str(), v.name.name.as_str()),
+                Object::Raw(r) => (12, "", r.name.as_str()),
+                Object::Sequence(q) => (8, q.name.schema.as_str(), q.name.name.as_str()),
+                Object::Domain(d) => (9, d.name.schema.as_str(), d.name.name.as_str()),
+                Object::Composite(c) => (10, c.name.schema.as_str(), c.name.name.as_str()),
+                Object::Range(r) => (11, r.name.schema.as_str(), r.name.name.as_str()),
+                Object::Role(r) => (6, "", r.name.as_str()),
                 _ => continue,
             };
             by_key.entry(k).or_insert(i);
         }
-        Lookup { by_key, provided }
+        Lookup {
+            by_key,
+            provided,
+            overloads,
+        }
     }
 }
 
@@ -73,17 +95,35 @@ pub(super) fn collect_edges(
             .get(&(4, q.schema.as_str(), q.name.as_str()))
             .copied()
     };
-    let function = |q: &QName| {
-        l.by_key
-            .get(&(3, q.schema.as_str(), q.name.as_str()))
-            .copied()
-    };
+    let overloads = |q: &QName| l.overloads.get(q).map(Vec::as_slice);
     let enum_ty = |q: &QName| {
         l.by_key
             .get(&(2, q.schema.as_str(), q.name.as_str()))
             .copied()
     };
     let extension = |e: &str| l.by_key.get(&(0, "", e)).copied();
+    let view = |q: &QName| {
+        l.by_key
+            .get(&(7, q.schema.as_str(), q.name.as_str()))
+            .copied()
+    };
+    // Every object a declared dependency names: a function name stands for each overload.
+    let dep = |d: &Dep| -> Vec<usize> {
+        match d {
+            Dep::Schema(s) => schema(s).into_iter().collect(),
+            Dep::Extension(e) => extension(e).into_iter().collect(),
+            Dep::Type(q) => enum_ty(q).into_iter().collect(),
+            Dep::Function(q) => overloads(q).unwrap_or_default().to_vec(),
+            Dep::Table(q) => table(q).into_iter().collect(),
+            Dep::View(q) => view(q).into_iter().collect(),
+            Dep::Raw(r) => l.by_key.get(&(12, "", r.as_str())).copied().into_iter().collect(),
+        }
+    };
+    let user_type = |kind: u8, q: &QName| {
+        l.by_key
+            .get(&(kind, q.schema.as_str(), q.name.as_str()))
+            .copied()
+    };
     let me = if describe {
         o.display_name()
     } else {
@@ -93,8 +133,10 @@ pub(super) fn collect_edges(
         |need: &mut dyn FnMut(Option<usize>, String, bool), what: &str, e: &SqlExpr| {
             for call in scan::calls(e.as_str()) {
                 let q = QName::new(call.schema.as_deref().unwrap_or("public"), &call.name);
-                if let Some(f) = function(&q) {
-                    need(Some(f), reason!("{what} calls {q}"), false);
+                if let Some(fs) = overloads(&q) {
+                    for &f in fs.iter().filter(|&&f| f != i) {
+                        need(Some(f), reason!("{what} calls {q}"), false);
+                    }
                 } else if let Some(&ext) = l.provided.get(call.name.as_str()) {
                     need(
                         Some(ext),
@@ -134,11 +176,15 @@ pub(super) fn collect_edges(
             );
             for d in &f.depends_on {
                 match d {
-                    FunctionDep::Table(t) => {
-                        need(table(t), reason!("function {me} uses table {t}"), false)
-                    }
+                    FunctionDep::Table(t) => need(
+                        table(t).or_else(|| view(t)),
+                        reason!("function {me} uses table {t}"),
+                        false,
+                    ),
                     FunctionDep::Function(g) => {
-                        need(function(g), reason!("function {me} calls {g}"), false)
+                        for &f in overloads(g).unwrap_or_default().iter().filter(|&&f| f != i) {
+                            need(Some(f), reason!("function {me} calls {g}"), false);
+                        }
                     }
                     FunctionDep::Extension(e) => need(
                         extension(e),
@@ -189,7 +235,19 @@ pub(super) fn collect_edges(
                         reason!("function {me} uses table {q} in its {place}"),
                         false,
                     );
+                } else if let Some(v) = view(&q) {
+                    need(
+                        Some(v),
+                        reason!("function {me} uses view {q} in its {place}"),
+                        false,
+                    );
                 } else if let Some(e) = enum_ty(&q) {
+                    need(
+                        Some(e),
+                        reason!("function {me} uses type {q} in its {place}"),
+                        false,
+                    );
+                } else if let Some(e) = [9, 10, 11].into_iter().find_map(|k| user_type(k, &q)) {
                     need(
                         Some(e),
                         reason!("function {me} uses type {q} in its {place}"),
@@ -212,9 +270,34 @@ pub(super) fn collect_edges(
                 reason!("table {me} is in schema {}", t.name.schema),
                 false,
             );
+            if let Some(p) = &t.partition_of {
+                need(
+                    table(&p.parent),
+                    reason!("table {me} is a partition of {}", p.parent),
+                    false,
+                );
+            }
             for c in &t.columns {
                 if let Some(q) = c.ty.enum_name() {
                     need(enum_ty(q), reason!("{me}.{} has type {q}", c.name), false);
+                }
+                if let Some((kind, q)) = c.ty.user_type() {
+                    need(
+                        user_type(kind, q),
+                        reason!("{me}.{} has type {q}", c.name),
+                        false,
+                    );
+                }
+                for q in c
+                    .default
+                    .iter()
+                    .flat_map(|d| crate::model::sequence::nextval_names(d.as_str()))
+                {
+                    need(
+                        user_type(8, &q),
+                        reason!("{me}.{} calls nextval of sequence {q}", c.name),
+                        false,
+                    );
                 }
                 if let Some(ext) = c.ty.extension() {
                     need(
@@ -234,6 +317,26 @@ pub(super) fn collect_edges(
             }
             for c in &t.checks {
                 expr_edges(&mut need, &reason!("check {me}.{}", c.name), &c.expr);
+            }
+            for x in &t.exclusions {
+                if crate::validate::needs_btree_gist(t, x) {
+                    need(
+                        extension("btree_gist"),
+                        reason!(
+                            "exclusion constraint {me}.{} compares a scalar column in gist",
+                            x.name
+                        ),
+                        false,
+                    );
+                }
+                for e in &x.elements {
+                    if let IndexTarget::Expr(ex) = &e.target {
+                        expr_edges(&mut need, &reason!("exclusion {me}.{}", x.name), ex);
+                    }
+                }
+                if let Some(p) = &x.predicate {
+                    expr_edges(&mut need, &reason!("exclusion {me}.{}", x.name), p);
+                }
             }
             for fk in t.foreign_keys.iter().filter(|f| !f.add_later) {
                 if fk.ref_table != t.name {
@@ -277,11 +380,15 @@ pub(super) fn collect_edges(
                 false,
             );
             match &tr.function_source {
-                FunctionSource::Declared => need(
-                    function(&tr.function),
-                    reason!("trigger {me} executes {}", tr.function),
-                    false,
-                ),
+                FunctionSource::Declared => {
+                    for &f in overloads(&tr.function).unwrap_or_default() {
+                        need(
+                            Some(f),
+                            reason!("trigger {me} executes {}", tr.function),
+                            false,
+                        );
+                    }
+                }
                 FunctionSource::Builtin => {}
                 FunctionSource::Extension(ext) => need(
                     extension(ext),
@@ -326,6 +433,207 @@ pub(super) fn collect_edges(
                 );
             }
         }
+        Object::View(v) => {
+            need(
+                schema(&v.name.schema),
+                reason!("{} {me} is in schema {}", v.kind(), v.name.schema),
+                false,
+            );
+            for d in &v.depends_on {
+                for t in dep(d) {
+                    need(Some(t), reason!("{} {me} depends on {d}", v.kind()), false);
+                }
+            }
+            expr_edges(
+                &mut need,
+                &reason!("{} {me}", v.kind()),
+                &SqlExpr(v.query.clone()),
+            );
+            for n in scan::qualified_names(&v.query) {
+                let q = QName::new(n.schema.as_deref().unwrap_or("public"), n.name.as_str());
+                if q == v.name {
+                    continue;
+                }
+                if let Some(t) = table(&q) {
+                    need(Some(t), reason!("{} {me} reads table {q}", v.kind()), false);
+                } else if let Some(w) = view(&q) {
+                    need(Some(w), reason!("{} {me} reads view {q}", v.kind()), false);
+                } else if let Some(e) = enum_ty(&q) {
+                    need(Some(e), reason!("{} {me} uses type {q}", v.kind()), false);
+                }
+            }
+        }
+        Object::ViewIndex(v, ix) => {
+            need(view(&v.name), reason!("index {me} is on {}", v.name), false);
+            for k in &ix.keys {
+                if let IndexTarget::Expr(e) = &k.target {
+                    expr_edges(&mut need, &reason!("index {me}"), e);
+                }
+                if let Some(ext) = k.opclass.as_deref().and_then(scan::extension_of_opclass) {
+                    need(
+                        extension(ext),
+                        reason!("index {me} uses an operator class of extension {ext}"),
+                        false,
+                    );
+                }
+            }
+            if let Some(p) = &ix.predicate {
+                expr_edges(&mut need, &reason!("index {me}"), p);
+            }
+        }
+        Object::ViewTrigger(v, tr) => {
+            need(
+                view(&v.name),
+                reason!("trigger {me} is on {}", v.name),
+                false,
+            );
+            match &tr.function_source {
+                FunctionSource::Declared => {
+                    for &f in overloads(&tr.function).unwrap_or_default() {
+                        need(
+                            Some(f),
+                            reason!("trigger {me} executes {}", tr.function),
+                            false,
+                        );
+                    }
+                }
+                FunctionSource::Builtin => {}
+                FunctionSource::Extension(ext) => need(
+                    extension(ext),
+                    reason!("trigger {me} executes {} of extension {ext}", tr.function),
+                    false,
+                ),
+            }
+        }
+        Object::Raw(r) => {
+            for d in &r.depends_on {
+                for t in dep(d) {
+                    need(Some(t), reason!("raw {me} depends on {d}"), false);
+                }
+            }
+            // The other direction: a declared object that needs this one.
+            for d in &r.required_by {
+                for t in dep(d) {
+                    out.push((
+                        t,
+                        i,
+                        Edge {
+                            reason: reason!("{d} needs raw {me}"),
+                            foreign_key: false,
+                        },
+                    ));
+                }
+            }
+        }
+        Object::Sequence(q) => need(
+            schema(&q.name.schema),
+            reason!("sequence {me} is in schema {}", q.name.schema),
+            false,
+        ),
+        Object::SequenceOwner(q) => {
+            need(
+                user_type(8, &q.name),
+                reason!("the owner of sequence {me} is set on it"),
+                false,
+            );
+            if let Some((t, c)) = &q.owned_by {
+                need(
+                    table(t),
+                    reason!("sequence {me} is owned by {t}.{c}"),
+                    false,
+                );
+            }
+        }
+        Object::Domain(d) => {
+            need(
+                schema(&d.name.schema),
+                reason!("domain {me} is in schema {}", d.name.schema),
+                false,
+            );
+            type_edges(&mut need, &user_type, &me, &d.base, describe);
+            for c in &d.checks {
+                expr_edges(&mut need, &reason!("check {me}.{}", c.name), &c.expr);
+            }
+            if let Some(e) = &d.default {
+                expr_edges(&mut need, &reason!("default of {me}"), e);
+            }
+        }
+        Object::Composite(c) => {
+            need(
+                schema(&c.name.schema),
+                reason!("type {me} is in schema {}", c.name.schema),
+                false,
+            );
+            for f in &c.fields {
+                type_edges(&mut need, &user_type, &me, &f.ty, describe);
+            }
+        }
+        Object::Range(r) => {
+            need(
+                schema(&r.name.schema),
+                reason!("type {me} is in schema {}", r.name.schema),
+                false,
+            );
+            type_edges(&mut need, &user_type, &me, &r.subtype, describe);
+        }
+        Object::Role(_) => {}
+        Object::Grant(g) => {
+            let role = l.by_key.get(&(6, "", g.to.as_str())).copied();
+            need(role, reason!("grant {me} is to role {}", g.to), false);
+            let target = super::privilege_edges::grant_target(l, &g.on);
+            need(
+                target,
+                reason!("grant {me} is on {}", g.on.display()),
+                false,
+            );
+        }
+        Object::DefaultPrivileges(d) => {
+            need(
+                schema(&d.schema),
+                reason!("default privileges {me} are in schema {}", d.schema),
+                false,
+            );
+            for r in std::iter::once(&d.to).chain(d.for_role.iter()) {
+                let role = l.by_key.get(&(6, "", r.as_str())).copied();
+                need(
+                    role,
+                    reason!("default privileges {me} name role {r}"),
+                    false,
+                );
+            }
+        }
+        Object::Aggregate(a) => {
+            need(
+                schema(&a.name.schema),
+                reason!("aggregate {me} is in schema {}", a.name.schema),
+                false,
+            );
+            for (f, builtin) in [
+                (Some(&a.sfunc), a.sfunc_builtin),
+                (a.finalfunc.as_ref(), a.finalfunc_builtin),
+            ] {
+                let Some(f) = f.filter(|_| !builtin) else {
+                    continue;
+                };
+                for &g in overloads(f).unwrap_or_default() {
+                    need(Some(g), reason!("aggregate {me} calls {f}"), false);
+                }
+            }
+            for ty in a.args.iter().chain([&a.stype]) {
+                for n in scan::signature_type_names(ty) {
+                    let q = QName::new(n.schema.as_deref().unwrap_or("public"), n.name.as_str());
+                    if let Some(t) = table(&q) {
+                        need(
+                            Some(t),
+                            reason!("aggregate {me} uses the row type {q}"),
+                            false,
+                        );
+                    } else if let Some(e) = enum_ty(&q) {
+                        need(Some(e), reason!("aggregate {me} uses type {q}"), false);
+                    }
+                }
+            }
+        }
         Object::Rows(t) => {
             need(table(&t.name), reason!("rows of {me} go into {me}"), false);
             // A foreign key added later is added after the rows of both its tables (it then
@@ -344,5 +652,32 @@ pub(super) fn collect_edges(
                 }
             }
         }
+    }
+}
+
+/// A type used by a domain, a composite field or a range: its enum, domain, composite or
+/// range type, or the extension that provides it.
+fn type_edges(
+    need: &mut dyn FnMut(Option<usize>, String, bool),
+    lookup: &dyn Fn(u8, &QName) -> Option<usize>,
+    me: &str,
+    ty: &crate::model::types::ColumnType,
+    describe: bool,
+) {
+    let reason = |q: &str| {
+        if describe {
+            format!("{me} uses type {q}")
+        } else {
+            String::new()
+        }
+    };
+    if let Some(q) = ty.enum_name() {
+        need(lookup(2, q), reason(&q.to_string()), false);
+    }
+    if let Some((kind, q)) = ty.user_type() {
+        need(lookup(kind, q), reason(&q.to_string()), false);
+    }
+    if let Some(ext) = ty.extension() {
+        need(lookup(0, &QName::new("", ext)), reason(ext), false);
     }
 }

@@ -1,12 +1,19 @@
 //! The nodes of the dependency graph: every object a migration creates or drops.
 
+use crate::model::composite::{CompositeType, RangeType};
 use crate::model::constraint::ForeignKey;
+use crate::model::domain::Domain;
+use crate::model::function::Aggregate;
 use crate::model::index::Index;
 use crate::model::names::{Origin, QName};
 use crate::model::objects::{EnumType, Extension, Function, Schema};
 use crate::model::policy::Policy;
+use crate::model::raw::Raw;
+use crate::model::sequence::Sequence;
+use crate::model::privilege::{DefaultPrivileges, Grant, Role};
 use crate::model::table::Table;
 use crate::model::trigger::Trigger;
+use crate::model::view::View;
 
 /// One node of the graph. A table carries its columns and in-line constraints; what is
 /// created by a statement of its own (index, trigger, policy, a foreign key added later,
@@ -23,6 +30,20 @@ pub enum Object<'a> {
     Policy(&'a Table, &'a Policy),
     LaterFk(&'a Table, &'a ForeignKey),
     Rows(&'a Table),
+    View(&'a View),
+    ViewIndex(&'a View, &'a Index),
+    ViewTrigger(&'a View, &'a Trigger),
+    Raw(&'a Raw),
+    Sequence(&'a Sequence),
+    /// `ALTER SEQUENCE ... OWNED BY`: after the table, which may itself use the sequence.
+    SequenceOwner(&'a Sequence),
+    Domain(&'a Domain),
+    Composite(&'a CompositeType),
+    Range(&'a RangeType),
+    Role(&'a Role),
+    Grant(&'a Grant),
+    DefaultPrivileges(&'a DefaultPrivileges),
+    Aggregate(&'a Aggregate),
 }
 
 /// The identity of an object and its place in the preferred order: extensions, schemas,
@@ -45,13 +66,50 @@ impl<'a> Object<'a> {
             Object::Extension(e) => (0, String::new(), 0, e.name.clone()),
             Object::Schema(s) => (1, String::new(), 0, s.name.clone()),
             Object::Enum(e) => (2, String::new(), 0, e.name.to_string()),
-            Object::Function(f) => (3, String::new(), 0, f.name.to_string()),
+            // Overloads are objects of their own: the name carries the input types.
+            Object::Function(f) => (
+                3,
+                String::new(),
+                if f.is_procedure() { 2 } else { 0 },
+                f.identity(),
+            ),
+            Object::Aggregate(a) => (
+                3,
+                String::new(),
+                3,
+                format!("{}({})", a.name, a.signature()),
+            ),
             Object::Table(t) => (TABLE_PHASE, t.name.to_string(), 0, String::new()),
             Object::Index(t, i) => (TABLE_PHASE, t.name.to_string(), 1, i.name.clone()),
             Object::Trigger(t, tr) => (TABLE_PHASE, t.name.to_string(), 2, tr.name.clone()),
             Object::Policy(t, p) => (TABLE_PHASE, t.name.to_string(), 3, p.name.clone()),
             Object::Rows(t) => (5, t.name.to_string(), 0, String::new()),
             Object::LaterFk(t, fk) => (6, t.name.to_string(), 0, fk.name.clone()),
+            Object::View(v) => (
+                7,
+                v.name.to_string(),
+                u8::from(v.materialized),
+                String::new(),
+            ),
+            Object::ViewIndex(v, i) => (7, v.name.to_string(), 2, i.name.clone()),
+            Object::ViewTrigger(v, tr) => (7, v.name.to_string(), 3, tr.name.clone()),
+            Object::Raw(r) => (9, String::new(), 0, r.name.clone()),
+            Object::Sequence(q) => (3, String::new(), 1, q.name.to_string()),
+            Object::SequenceOwner(q) => (
+                6,
+                q.owned_by
+                    .as_ref()
+                    .map(|(t, _)| t.to_string())
+                    .unwrap_or_default(),
+                1,
+                q.name.to_string(),
+            ),
+            Object::Domain(d) => (2, String::new(), 1, d.name.to_string()),
+            Object::Composite(c) => (2, String::new(), 2, c.name.to_string()),
+            Object::Range(r) => (2, String::new(), 3, r.name.to_string()),
+            Object::Role(r) => (0, String::new(), 1, r.name.clone()),
+            Object::Grant(g) => (8, g.on.display(), 0, g.key()),
+            Object::DefaultPrivileges(d) => (8, d.schema.clone(), 1, d.key()),
         };
         Key {
             phase,
@@ -67,13 +125,26 @@ impl<'a> Object<'a> {
             Object::Extension(_) => "extension",
             Object::Schema(_) => "schema",
             Object::Enum(_) => "type",
+            Object::Function(f) if f.is_procedure() => "procedure",
             Object::Function(_) => "function",
+            Object::Aggregate(_) => "aggregate",
             Object::Table(_) => "table",
             Object::Index(..) => "index",
             Object::Trigger(..) => "trigger",
             Object::Policy(..) => "policy",
             Object::LaterFk(..) => "foreign key",
             Object::Rows(_) => "rows",
+            Object::View(v) => v.kind(),
+            Object::ViewIndex(..) => "index",
+            Object::ViewTrigger(..) => "trigger",
+            Object::Raw(_) => "raw",
+            Object::Sequence(_) => "sequence",
+            Object::SequenceOwner(_) => "sequence owner",
+            Object::Domain(_) => "domain",
+            Object::Composite(_) | Object::Range(_) => "type",
+            Object::Role(_) => "role",
+            Object::Grant(_) => "grant",
+            Object::DefaultPrivileges(_) => "default privileges",
         }
     }
 
@@ -84,11 +155,23 @@ impl<'a> Object<'a> {
             Object::Schema(s) => s.name.clone(),
             Object::Enum(e) => e.name.to_string(),
             Object::Function(f) => f.name.to_string(),
+            Object::Aggregate(a) => a.name.to_string(),
             Object::Table(t) | Object::Rows(t) => t.name.to_string(),
             Object::Index(t, i) => format!("{}.{}", t.name.schema, i.name),
             Object::Trigger(t, tr) => format!("{}.{}", t.name, tr.name),
             Object::Policy(t, p) => format!("{}.{}", t.name, p.name),
             Object::LaterFk(t, fk) => format!("{}.{}", t.name, fk.name),
+            Object::View(v) => v.name.to_string(),
+            Object::ViewIndex(v, i) => format!("{}.{}", v.name.schema, i.name),
+            Object::ViewTrigger(v, tr) => format!("{}.{}", v.name, tr.name),
+            Object::Raw(r) => r.name.clone(),
+            Object::Sequence(q) | Object::SequenceOwner(q) => q.name.to_string(),
+            Object::Domain(d) => d.name.to_string(),
+            Object::Composite(c) => c.name.to_string(),
+            Object::Range(r) => r.name.to_string(),
+            Object::Role(r) => r.name.clone(),
+            Object::Grant(g) => g.key(),
+            Object::DefaultPrivileges(d) => d.key(),
         }
     }
 
@@ -98,12 +181,24 @@ impl<'a> Object<'a> {
             Object::Schema(s) => s.origin,
             Object::Enum(e) => e.origin,
             Object::Function(f) => f.origin,
+            Object::Aggregate(a) => a.origin,
             Object::Table(t) => t.origin,
             Object::Index(_, i) => i.origin,
             Object::Trigger(_, t) => t.origin,
             Object::Policy(_, p) => p.origin,
             Object::LaterFk(_, fk) => fk.origin,
             Object::Rows(t) => t.rows.as_ref().map_or(t.origin, |r| r.origin),
+            Object::View(v) => v.origin,
+            Object::ViewIndex(_, i) => i.origin,
+            Object::ViewTrigger(_, tr) => tr.origin,
+            Object::Raw(r) => r.origin,
+            Object::Sequence(q) | Object::SequenceOwner(q) => q.origin,
+            Object::Domain(d) => d.origin,
+            Object::Composite(c) => c.origin,
+            Object::Range(r) => r.origin,
+            Object::Role(r) => r.origin,
+            Object::Grant(g) => g.origin,
+            Object::DefaultPrivileges(d) => d.origin,
         }
     }
 
@@ -115,6 +210,7 @@ impl<'a> Object<'a> {
             | Object::Policy(t, _)
             | Object::LaterFk(t, _)
             | Object::Rows(t) => Some(&t.name),
+            Object::ViewIndex(v, _) | Object::ViewTrigger(v, _) => Some(&v.name),
             _ => None,
         }
     }
@@ -126,12 +222,33 @@ impl<'a> Object<'a> {
             (Object::Schema(a), Object::Schema(b)) => a == b,
             (Object::Enum(a), Object::Enum(b)) => a == b,
             (Object::Function(a), Object::Function(b)) => a == b,
+            (Object::Aggregate(a), Object::Aggregate(b)) => a == b,
             (Object::Table(a), Object::Table(b)) => table_shell_eq(a, b),
             (Object::Index(_, a), Object::Index(_, b)) => a == b,
             (Object::Trigger(_, a), Object::Trigger(_, b)) => a == b,
             (Object::Policy(_, a), Object::Policy(_, b)) => a == b,
             (Object::LaterFk(_, a), Object::LaterFk(_, b)) => a == b,
             (Object::Rows(a), Object::Rows(b)) => a.rows == b.rows,
+            (Object::View(a), Object::View(b)) => crate::plan::view::shell_eq(a, b),
+            (Object::ViewIndex(_, a), Object::ViewIndex(_, b)) => a == b,
+            (Object::ViewTrigger(_, a), Object::ViewTrigger(_, b)) => a == b,
+            (Object::Raw(a), Object::Raw(b)) => a == b,
+            (Object::Sequence(a), Object::Sequence(b)) => {
+                Sequence {
+                    owned_by: None,
+                    ..(*a).clone()
+                } == Sequence {
+                    owned_by: None,
+                    ..(*b).clone()
+                }
+            }
+            (Object::SequenceOwner(a), Object::SequenceOwner(b)) => a.owned_by == b.owned_by,
+            (Object::Domain(a), Object::Domain(b)) => a == b,
+            (Object::Composite(a), Object::Composite(b)) => a == b,
+            (Object::Range(a), Object::Range(b)) => a == b,
+            (Object::Role(a), Object::Role(b)) => a == b,
+            (Object::Grant(a), Object::Grant(b)) => a == b,
+            (Object::DefaultPrivileges(a), Object::DefaultPrivileges(b)) => a == b,
             _ => false,
         }
     }
@@ -148,6 +265,9 @@ fn table_shell_eq(a: &Table, b: &Table) -> bool {
         && inline_fks(a).eq(inline_fks(b))
         && a.rls == b.rls
         && a.comment == b.comment
+        && a.partition_by == b.partition_by
+        && a.partition_of == b.partition_of
+        && a.exclusions == b.exclusions
 }
 
 /// The foreign keys created with the table (not added later).
@@ -164,6 +284,17 @@ pub fn objects(db: &crate::model::database::Database) -> Vec<Object<'_>> {
     out.extend(db.schemas.iter().map(Object::Schema));
     out.extend(db.enums.iter().map(Object::Enum));
     out.extend(db.functions.iter().map(Object::Function));
+    out.extend(db.domains.iter().map(Object::Domain));
+    out.extend(db.composites.iter().map(Object::Composite));
+    out.extend(db.ranges.iter().map(Object::Range));
+    out.extend(db.sequences.iter().map(Object::Sequence));
+    out.extend(
+        db.sequences
+            .iter()
+            .filter(|q| q.owned_by.is_some())
+            .map(Object::SequenceOwner),
+    );
+    out.extend(db.aggregates.iter().map(Object::Aggregate));
     for t in &db.tables {
         out.push(Object::Table(t));
         out.extend(t.indexes.iter().map(|i| Object::Index(t, i)));
@@ -179,5 +310,14 @@ pub fn objects(db: &crate::model::database::Database) -> Vec<Object<'_>> {
             out.push(Object::Rows(t));
         }
     }
+    for v in &db.views {
+        out.push(Object::View(v));
+        out.extend(v.indexes.iter().map(|i| Object::ViewIndex(v, i)));
+        out.extend(v.triggers.iter().map(|tr| Object::ViewTrigger(v, tr)));
+    }
+    out.extend(db.raws.iter().map(Object::Raw));
+    out.extend(db.roles.iter().map(Object::Role));
+    out.extend(db.grants.iter().map(Object::Grant));
+    out.extend(db.default_privileges.iter().map(Object::DefaultPrivileges));
     out
 }

@@ -7,7 +7,7 @@ use crate::model::objects::{EnumType, Extension, Function};
 
 /// Argument and setting names: PostgreSQL rejects `"" text` and `SET "" = ...`.
 pub(super) fn function(f: &Function, object: &str, cx: &mut Ctx<'_>) {
-    for a in &f.args {
+    for a in f.args.iter().filter(|a| !a.name.is_empty()) {
         cx.name(
             "argument",
             &format!("{object}({})", a.name),

@@ -45,8 +45,18 @@ pub(super) fn check(db: &Database, cx: &mut Ctx<'_>) {
             declared.entry((s, n)).or_insert("unique constraint index");
         }
     }
+    for q in &db.sequences {
+        declared
+            .entry((q.name.schema.as_str(), q.name.name.as_str()))
+            .or_insert("sequence");
+    }
     for t in &db.tables {
-        for c in t.columns.iter().filter(|c| c.identity.is_some()) {
+        // A serial column's sequence is named like an identity column's.
+        for c in t
+            .columns
+            .iter()
+            .filter(|c| c.identity.is_some() || c.serial)
+        {
             let seq = object_name(&t.name.name, &c.name, "seq");
             if let Some(kind) = declared.get(&(t.name.schema.as_str(), seq.as_str())) {
                 cx.push(
@@ -54,7 +64,8 @@ pub(super) fn check(db: &Database, cx: &mut Ctx<'_>) {
                     format!("{}.{}", t.name, c.name),
                     c.origin,
                     format!(
-                        "the identity column's sequence is named {}.{seq} by PostgreSQL, which is the name of a declared {kind}",
+                        "the {} column's sequence is named {}.{seq} by PostgreSQL, which is the name of a declared {kind}",
+                        if c.serial { "serial" } else { "identity" },
                         t.name.schema
                     ),
                     format!("rename the {kind} {seq}, or the table or column"),

@@ -1,10 +1,14 @@
 //! Validation of a declaration: every problem at once, before anything is written.
 
+mod constraints;
 mod diagnostic;
 pub mod implicit;
 mod tables;
 mod text;
+mod views;
+mod types;
 
+pub(crate) use constraints::needs_btree_gist;
 pub use diagnostic::{Code, Diagnostic, Diagnostics};
 pub use implicit::object_name;
 
@@ -17,6 +21,9 @@ use crate::sql::scan;
 use std::collections::{HashMap, HashSet};
 
 mod functions;
+mod partitions;
+mod privileges;
+mod routines;
 
 /// PostgreSQL truncates longer identifiers (NAMEDATALEN - 1).
 pub const MAX_IDENTIFIER_BYTES: usize = 63;
@@ -185,11 +192,27 @@ pub fn validate(db: &Database) -> Result<(), Diagnostics> {
             "remove one declaration, or give it another name",
         );
     }
+    routines::aggregates(db, &mut cx);
     relation_names(db, &mut cx);
     implicit::check(db, &mut cx);
     for t in &db.tables {
-        tables::table(t, &mut cx);
+        // A partition's columns are its parent's: it is checked with them.
+        match partitions::with_parent_columns(t, &cx) {
+            Some(Some(view)) => tables::table(&view, &mut cx),
+            Some(None) => {}
+            None => tables::table(t, &mut cx),
+        }
     }
+    views::check(db, &mut cx);
+    let declared = types::Declared::new(db);
+    for t in &db.tables {
+        for c in &t.columns {
+            types::column(&declared, &mut cx, &t.name, c);
+        }
+    }
+    partitions::check(db, &mut cx);
+    privileges::check(db, &mut cx);
+    constraints::check(db, &mut cx);
     if cx.out.is_empty() {
         Ok(())
     } else {
@@ -211,7 +234,7 @@ fn declared_once(
             name,
             origin,
             format!("the {kind} is declared twice"),
-            "remove one declaration (functions are identified by name: overloads are not supported)",
+            "remove one declaration, or give it another name (functions are identified by name and input argument types: overloads differ in them)",
         );
     }
 }
@@ -255,9 +278,20 @@ fn database_objects(db: &Database, cx: &mut Ctx<'_>) {
         qualified(cx, &mut seen, "type", &e.name, e.origin);
         functions::enum_values(e, cx);
     }
+    types::check(db, cx, &mut seen);
+    let mut identities = HashSet::new();
     for f in &db.functions {
-        let n = qualified(cx, &mut seen, "function", &f.name, f.origin);
+        // Overloads share a name: a function is declared once per input argument types.
+        let n = f.name.to_string();
+        cx.name("function", &n, &f.name.name, f.origin);
+        routines::declared_once(cx, &mut identities, f, &n);
+        if functions::schema_part(cx, "function", &f.name, f.origin)
+            && !cx.schema_declared(&f.name.schema)
+        {
+            unknown_schema(cx, &n, &f.name.schema, f.origin);
+        }
         functions::function(f, &n, cx);
+        routines::parameters(f, &n, cx);
         for d in &f.depends_on {
             if let crate::model::objects::FunctionDep::Table(t) = d
                 && !cx.tables.contains_key(t)

@@ -58,6 +58,9 @@ pub(super) fn check(db: &Database, cx: &mut Ctx<'_>) {
         for a in &f.args {
             name(cx, "argument", &object, &a.name, f.origin);
             sql(cx, "argument type", &object, &a.ty, f.origin);
+            if let Some(d) = &a.default {
+                sql(cx, "argument default", &object, d, f.origin);
+            }
         }
         sql(cx, "return type", &object, &f.returns, f.origin);
         name(cx, "language", &object, &f.language, f.origin);
@@ -80,8 +83,103 @@ pub(super) fn check(db: &Database, cx: &mut Ctx<'_>) {
         text(cx, "body", &object, Some(&f.body), f.origin);
         text(cx, "comment", &object, f.comment.as_deref(), f.origin);
     }
+    for a in &db.aggregates {
+        let object = qname(cx, "aggregate", &a.name, a.origin);
+        for ty in a.args.iter().chain([&a.stype]) {
+            sql(cx, "argument type", &object, ty, a.origin);
+        }
+        for f in std::iter::once(&a.sfunc).chain(&a.finalfunc) {
+            qname(cx, "function", f, a.origin);
+        }
+        text(
+            cx,
+            "initial condition",
+            &object,
+            a.initcond.as_deref(),
+            a.origin,
+        );
+        text(cx, "comment", &object, a.comment.as_deref(), a.origin);
+    }
     for t in &db.tables {
         table(cx, t);
+        let tn = t.name.to_string();
+        if let Some(by) = &t.partition_by {
+            for k in &by.keys {
+                match k {
+                    crate::model::partition::PartitionKey::Column(c) => {
+                        name(cx, "column", &tn, c, by.origin)
+                    }
+                    crate::model::partition::PartitionKey::Expr(e) => {
+                        expr(cx, "partition key", &tn, e, by.origin)
+                    }
+                }
+            }
+        }
+        if let Some(p) = &t.partition_of {
+            qname(cx, "table", &p.parent, t.origin);
+            for v in p.bound.values() {
+                sql(cx, "partition bound value", &tn, v, t.origin);
+            }
+        }
+    }
+    for r in &db.roles {
+        name(cx, "role", &r.name, &r.name, r.origin);
+    }
+    for g in &db.grants {
+        let object = g.key();
+        name(cx, "role", &object, &g.to, g.origin);
+        name(cx, "object", &object, &g.on.display(), g.origin);
+        for c in &g.columns {
+            name(cx, "column", &object, c, g.origin);
+        }
+    }
+    for d in &db.default_privileges {
+        let object = d.key();
+        for n in [&d.schema, &d.to].into_iter().chain(d.for_role.iter()) {
+            name(cx, "role or schema", &object, n, d.origin);
+        }
+    }
+    super::views::hostile_text(db, cx);
+    types_and_sequences(db, cx);
+}
+
+/// Sequences, domains, composite and range types.
+fn types_and_sequences(db: &Database, cx: &mut Ctx<'_>) {
+    for s in &db.sequences {
+        let object = qname(cx, "sequence", &s.name, s.origin);
+        if let Some((t, c)) = &s.owned_by {
+            qname(cx, "table", t, s.origin);
+            name(cx, "column", &object, c, s.origin);
+        }
+        text(cx, "comment", &object, s.comment.as_deref(), s.origin);
+    }
+    for d in &db.domains {
+        let object = qname(cx, "type", &d.name, d.origin);
+        column_type(cx, &object, &d.base, d.origin);
+        if let Some(c) = &d.collation {
+            name(cx, "collation", &object, c, d.origin);
+        }
+        if let Some(e) = &d.default {
+            expr(cx, "default", &object, e, d.origin);
+        }
+        for c in &d.checks {
+            name(cx, "check constraint", &object, &c.name, c.origin);
+            expr(cx, "check", &object, &c.expr, c.origin);
+        }
+        text(cx, "comment", &object, d.comment.as_deref(), d.origin);
+    }
+    for c in &db.composites {
+        let object = qname(cx, "type", &c.name, c.origin);
+        for f in &c.fields {
+            name(cx, "field", &object, &f.name, c.origin);
+            column_type(cx, &object, &f.ty, c.origin);
+        }
+        text(cx, "comment", &object, c.comment.as_deref(), c.origin);
+    }
+    for r in &db.ranges {
+        let object = qname(cx, "type", &r.name, r.origin);
+        column_type(cx, &object, &r.subtype, r.origin);
+        text(cx, "comment", &object, r.comment.as_deref(), r.origin);
     }
 }
 
@@ -189,20 +287,23 @@ fn column_type(cx: &mut Ctx<'_>, cn: &str, ty: &ColumnType, origin: Origin) {
         ColumnType::Enum(q) => {
             qname(cx, "type", q, origin);
         }
+        ColumnType::Domain(q) | ColumnType::Composite(q) | ColumnType::Range(q) => {
+            qname(cx, "type", q, origin);
+        }
         ColumnType::Custom { name: n, .. } => sql(cx, "type", cn, n, origin),
         _ => {}
     }
 }
 
 /// Checks both parts of a qualified name; returns it as people write it.
-fn qname(cx: &mut Ctx<'_>, what: &str, q: &QName, origin: Origin) -> String {
+pub(super) fn qname(cx: &mut Ctx<'_>, what: &str, q: &QName, origin: Origin) -> String {
     let n = q.to_string();
     name(cx, "schema", &n, &q.schema, origin);
     name(cx, what, &n, &q.name, origin);
     n
 }
 
-fn name(cx: &mut Ctx<'_>, what: &str, object: &str, value: &str, origin: Origin) {
+pub(super) fn name(cx: &mut Ctx<'_>, what: &str, object: &str, value: &str, origin: Origin) {
     if let Some(c) = fragment::control_character(value) {
         cx.push(
             Code::IdentifierControlCharacter,
@@ -219,7 +320,13 @@ fn name(cx: &mut Ctx<'_>, what: &str, object: &str, value: &str, origin: Origin)
     }
 }
 
-fn text(cx: &mut Ctx<'_>, what: &str, object: &str, value: Option<&str>, origin: Origin) {
+pub(super) fn text(
+    cx: &mut Ctx<'_>,
+    what: &str,
+    object: &str,
+    value: Option<&str>,
+    origin: Origin,
+) {
     if value.is_some_and(|v| v.contains('\0')) {
         cx.push(
             Code::TextNulByte,
@@ -257,7 +364,7 @@ fn literal(cx: &mut Ctx<'_>, what: &str, object: &str, v: &Literal, origin: Orig
     }
 }
 
-fn sql(cx: &mut Ctx<'_>, what: &str, object: &str, value: &str, origin: Origin) {
+pub(super) fn sql(cx: &mut Ctx<'_>, what: &str, object: &str, value: &str, origin: Origin) {
     if let Some(problem) = fragment::problem(value) {
         cx.push(
             Code::UnsafeSqlFragment,

@@ -2,11 +2,15 @@
 //! family (in its own file) turning the rows into the model, called in catalog order.
 
 mod functions;
+mod partitions;
+pub mod privileges;
 mod rows;
 mod schemas;
+mod sequences_types;
 mod tables;
 mod triggers_policies;
 mod types;
+mod views;
 
 use std::collections::HashMap;
 
@@ -56,6 +60,8 @@ pub struct Live {
     pub schemas: Vec<String>,
     pub not_managed: Vec<NotManaged>,
     pub disabled_triggers: Vec<DisabledTrigger>,
+    /// Every role of the cluster (roles are cluster-wide), for the declared roles' check.
+    pub roles: Vec<String>,
 }
 
 /// Every schema of the database except PostgreSQL's own and the migration history's.
@@ -280,6 +286,8 @@ async fn read_catalogs(
             .collect()
     };
 
+    let partition_rows = partitions::read_partitions(conn, target, s).await?;
+    let privilege_rows = privileges::read_privileges(conn, target, s).await?;
     let mut live = Live {
         schemas: {
             let mut v = scope.schemas.clone();
@@ -306,6 +314,7 @@ async fn read_catalogs(
     tables::add_columns(db, &mut note, &by_oid, columns);
     tables::add_constraints(db, &mut note, &by_oid, &names, constraints);
     tables::add_indexes(db, &mut note, &by_oid, &attname, &opclasses, indexes);
+    partitions::add_partitions(db, &mut note, &by_oid, partition_rows);
     triggers_policies::add_triggers(
         db,
         &mut note,
@@ -316,8 +325,12 @@ async fn read_catalogs(
     );
     triggers_policies::add_policies(db, &by_oid, policies);
     functions::add_functions(db, &mut note, functions);
+    sequences_types::add(conn, target, db, &scope.schemas).await?;
+    let cluster_roles = privileges::add_privileges(db, privilege_rows);
     rows::add_rows(conn, target, db, scope).await?;
+    views::add_views(conn, target, db, &scope.schemas).await?;
 
+    live.roles = cluster_roles;
     live.model = live.model.canonical();
     live.not_managed.sort();
     Ok(live)

@@ -30,6 +30,7 @@ pub(super) fn add_schemas(db: &mut Database, schemas: Vec<cat::SchemaRow>) {
             db.schemas.push(Schema {
                 name: s.name,
                 comment: s.comment,
+                renamed_from: Default::default(),
                 origin: Origin::default(),
             });
         }

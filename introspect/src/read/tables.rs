@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use ddl::model::column::{Column, Identity};
 use ddl::model::constraint::{Check, Deferrable, FkAction, ForeignKey, PrimaryKey, Unique};
 use ddl::model::database::Database;
+use ddl::model::exclusion::{Exclusion, ExclusionElement};
 use ddl::model::expr::SqlExpr;
+use ddl::model::hint::RenamedFrom;
 use ddl::model::index::{Index, IndexKey, IndexMethod, IndexTarget, NullsOrder, SortOrder};
 use ddl::model::names::{Origin, QName};
 use ddl::model::table::{Rls, Table};
@@ -24,30 +26,23 @@ pub(super) fn add_tables(
     for r in relations {
         let name = QName::new(&r.schema, &r.name);
         let kind = match r.relkind.as_str() {
-            "r" if r.partition || r.inherits => {
+            "r" if r.inherits && !r.partition => {
                 note(
                     "table",
                     name.to_string(),
-                    "partitions and inheriting tables are not in the model",
+                    "inheriting tables are not in the model",
                 );
                 continue;
             }
-            "r" => "table",
-            "p" => {
-                note(
-                    "table",
-                    name.to_string(),
-                    "partitioned tables are not in the model",
-                );
-                continue;
-            }
-            "v" => "view",
-            "m" => "materialized view",
+            // Partitioned tables and partitions: see read/partitions.rs.
+            "r" | "p" => "table",
+            // Read with their definitions by `views.rs`.
+            "v" | "m" => continue,
             // An identity column's own sequence is part of the column.
             "S" if r.owned_sequence => continue,
-            "S" => "sequence",
+            // Sequences and composite types are read by `sequences_types`.
+            "S" | "c" => continue,
             "f" => "foreign table",
-            "c" => "type",
             _ => continue,
         };
         if kind != "table" {
@@ -82,6 +77,10 @@ pub(super) fn add_tables(
             policies: Vec::new(),
             comment: r.comment,
             rows: None,
+            partition_by: None,
+            partition_of: None,
+            exclusions: Vec::new(),
+            renamed_from: RenamedFrom::default(),
             origin: Origin::default(),
         });
     }
@@ -90,7 +89,7 @@ pub(super) fn add_tables(
 
 pub(super) fn add_columns(
     db: &mut Database,
-    note: &mut dyn FnMut(&str, String, &str),
+    _note: &mut dyn FnMut(&str, String, &str),
     by_oid: &HashMap<i64, usize>,
     columns: Vec<cat::ColumnRow>,
 ) {
@@ -99,15 +98,10 @@ pub(super) fn add_columns(
             continue;
         };
         let table = &mut db.tables[t];
-        if c.collated {
-            note(
-                "column",
-                format!("{}.{}", table.name, c.name),
-                "the column's COLLATE is not in the model",
-            );
-        }
         let ty = column_type(&c);
+        let collation = c.collation.clone().filter(|_| c.collated);
         let mut col = Column::new(c.name, ty);
+        col.collation = collation;
         col.identity = match c.identity.as_str() {
             "a" => Some(Identity::Always),
             "d" => Some(Identity::ByDefault),
@@ -152,20 +146,8 @@ pub(super) fn add_constraints(
             (true, false) => Deferrable::InitiallyImmediate,
             (true, true) => Deferrable::InitiallyDeferred,
         };
-        if c.comment.is_some() {
-            note(
-                "constraint",
-                full.clone(),
-                "comments on constraints are not in the model",
-            );
-        }
-        if !c.validated {
-            note(
-                "constraint",
-                full.clone(),
-                "NOT VALID: compared as if validated",
-            );
-        }
+        let comment = c.comment.clone();
+        let not_valid = !c.validated;
         match c.kind.as_str() {
             "p" | "u" => {
                 if c.deferrable {
@@ -186,6 +168,8 @@ pub(super) fn add_constraints(
                     table.primary_key = Some(PrimaryKey {
                         name: c.name,
                         columns: names(c.rel, &c.keys),
+                        comment,
+                        renamed_from: RenamedFrom::default(),
                         origin: Origin::default(),
                     });
                 } else {
@@ -193,6 +177,8 @@ pub(super) fn add_constraints(
                         name: c.name,
                         columns: names(c.rel, &c.keys),
                         nulls_not_distinct: c.nulls_not_distinct,
+                        comment,
+                        renamed_from: RenamedFrom::default(),
                         origin: Origin::default(),
                     });
                 }
@@ -204,17 +190,13 @@ pub(super) fn add_constraints(
                 table.checks.push(Check {
                     name: c.name,
                     expr: SqlExpr(fixpoint_expr(&c.expr.unwrap_or_default())),
+                    not_valid,
+                    comment,
+                    renamed_from: RenamedFrom::default(),
                     origin: Origin::default(),
                 });
             }
             "f" => {
-                if c.match_type == "f" {
-                    note(
-                        "constraint",
-                        full.clone(),
-                        "MATCH FULL is not in the model (compared as MATCH SIMPLE)",
-                    );
-                }
                 let ref_columns = c
                     .ref_columns
                     .unwrap_or_else(|| names(c.ref_rel, &c.ref_keys));
@@ -230,19 +212,17 @@ pub(super) fn add_constraints(
                     on_update: fk_action(&c.on_update),
                     deferrable,
                     add_later: false,
+                    match_full: c.match_type == "f",
+                    on_delete_columns: c.set_columns,
+                    not_valid,
+                    comment,
+                    renamed_from: RenamedFrom::default(),
                     origin: Origin::default(),
                 });
             }
-            "x" => note(
-                "constraint",
-                full,
-                "exclusion constraints are not in the model",
-            ),
-            _ => note(
-                "constraint",
-                full,
-                "constraint triggers are not in the model",
-            ),
+            "x" => table.exclusions.push(exclusion(c, deferrable, comment)),
+            // A constraint trigger is read with the triggers.
+            _ => {}
         }
     }
 }
@@ -277,13 +257,6 @@ pub(super) fn add_indexes(
                 continue;
             }
         };
-        if i.comment.is_some() {
-            note(
-                "index",
-                full.clone(),
-                "comments on indexes are not in the model",
-            );
-        }
         if !i.valid {
             note(
                 "index",
@@ -338,9 +311,50 @@ pub(super) fn add_indexes(
             method,
             include,
             predicate: i.predicate.as_deref().map(fixpoint_expr).map(SqlExpr),
+            comment: i.comment,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::default(),
         });
     }
+}
+
+fn exclusion(c: cat::ConstraintRow, deferrable: Deferrable, comment: Option<String>) -> Exclusion {
+    let method = match c.method.as_deref() {
+        Some("btree") => IndexMethod::BTree,
+        Some("hash") => IndexMethod::Hash,
+        Some("spgist") => IndexMethod::SpGist,
+        _ => IndexMethod::Gist,
+    };
+    let elements = c
+        .exclusion
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(column, def, operator)| ExclusionElement {
+            target: match column {
+                Some(col) => IndexTarget::Column(col),
+                None => IndexTarget::Expr(SqlExpr(fixpoint_expr(strip_parens(&def)))),
+            },
+            opclass: None,
+            operator,
+        })
+        .collect();
+    Exclusion {
+        name: c.name,
+        method,
+        elements,
+        predicate: c.predicate.as_deref().map(fixpoint_expr).map(SqlExpr),
+        deferrable,
+        comment,
+        renamed_from: RenamedFrom::default(),
+        origin: Origin::default(),
+    }
+}
+
+/// `pg_get_indexdef` prints an expression key in parentheses.
+fn strip_parens(def: &str) -> &str {
+    def.strip_prefix('(')
+        .and_then(|d| d.strip_suffix(')'))
+        .unwrap_or(def)
 }
 
 fn fk_action(letter: &str) -> FkAction {

@@ -14,7 +14,7 @@ use crate::catalog::{self as cat};
 
 pub(super) fn add_triggers(
     db: &mut Database,
-    note: &mut dyn FnMut(&str, String, &str),
+    _note: &mut dyn FnMut(&str, String, &str),
     by_oid: &HashMap<i64, usize>,
     names: &dyn Fn(i64, &[i32]) -> Vec<String>,
     triggers: Vec<cat::TriggerRow>,
@@ -25,18 +25,13 @@ pub(super) fn add_triggers(
             continue;
         };
         let table = &mut db.tables[t];
-        let full = format!("{}.{}", table.name, tg.name);
-        if tg.is_constraint {
-            continue; // listed with the constraints
-        }
-        if tg.transition {
-            note(
-                "trigger",
-                full,
-                "transition tables (REFERENCING) are not in the model",
-            );
-            continue;
-        }
+        let constraint = tg
+            .is_constraint
+            .then_some(match (tg.deferrable, tg.deferred) {
+                (false, _) => ddl::model::constraint::Deferrable::No,
+                (true, false) => ddl::model::constraint::Deferrable::InitiallyImmediate,
+                (true, true) => ddl::model::constraint::Deferrable::InitiallyDeferred,
+            });
         let ty = tg.tgtype;
         let mut events = Vec::new();
         if ty & 4 != 0 {
@@ -86,6 +81,9 @@ pub(super) fn add_triggers(
             function: QName::new(tg.function_schema, tg.function_name),
             function_source,
             args: trigger_args(&tg.args, tg.nargs),
+            old_table: tg.old_table,
+            new_table: tg.new_table,
+            constraint,
             origin: Origin::default(),
         });
     }

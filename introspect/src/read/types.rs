@@ -20,10 +20,12 @@ pub(super) fn add_types(
                 name,
                 values: t.labels,
                 comment: t.comment,
+                renamed_from: Default::default(),
+                renamed_values: Default::default(),
                 origin: Origin::default(),
             }),
-            "d" => note("domain", name.to_string(), "domains are not in the model"),
-            "r" => note("type", name.to_string(), "range types are not in the model"),
+            // Read with their details by `sequences_types`.
+            "d" | "r" => {}
             "p" => {}
             _ => note("type", name.to_string(), "base types are not in the model"),
         }
@@ -119,8 +121,15 @@ pub(super) fn column_type(c: &cat::ColumnRow) -> ColumnType {
     } else {
         text
     };
+    let user = QName::new(&c.base_schema, &c.base_name);
     let base = if c.base_kind == "e" {
-        ColumnType::Enum(QName::new(&c.base_schema, &c.base_name))
+        ColumnType::Enum(user)
+    } else if c.base_kind == "d" {
+        ColumnType::Domain(user)
+    } else if c.base_kind == "c" {
+        ColumnType::Composite(user)
+    } else if c.base_kind == "r" {
+        ColumnType::Range(user)
     } else if c.base_extension.as_deref() == Some("citext") && c.base_name == "citext" {
         ColumnType::Citext
     } else if c.base_schema == "pg_catalog" {

@@ -12,6 +12,7 @@ pub mod prelude;
 macro_rules! for_each_entity {
     ($m:ident) => {
         $m!($crate::market::badges);
+        $m!($crate::market::coupons);
         $m!($crate::market::tenants);
         $m!($crate::market::members);
         $m!($crate::market::listings);

@@ -2,6 +2,7 @@
 //! Every entity under its CamelCase name.
 
 pub use crate::market::badges::Entity as Badges;
+pub use crate::market::coupons::Entity as Coupons;
 pub use crate::market::listing_lines::Entity as ListingLines;
 pub use crate::market::listings::Entity as Listings;
 pub use crate::market::member_badges::Entity as MemberBadges;

@@ -7,6 +7,11 @@ use crate::model::table::Table;
 use crate::sql::ident::{ident, ident_list, qname};
 
 pub fn create_index(t: &Table, ix: &Index) -> Stmt {
+    create_index_on(&t.name, ix)
+}
+
+/// `CREATE INDEX` on a relation by name (a table or a materialized view).
+pub fn create_index_on(relation: &QName, ix: &Index) -> Stmt {
     let keys: Vec<String> = ix
         .keys
         .iter()
@@ -36,7 +41,7 @@ pub fn create_index(t: &Table, ix: &Index) -> Stmt {
         "CREATE {}INDEX {} ON {}{} ({})",
         if ix.unique { "UNIQUE " } else { "" },
         ident(&ix.name),
-        qname(&t.name),
+        qname(relation),
         if ix.method == IndexMethod::BTree {
             String::new()
         } else {
@@ -55,15 +60,20 @@ pub fn create_index(t: &Table, ix: &Index) -> Stmt {
     }
     sql.push(';');
     // Blocks writes (not reads) while the index builds.
-    Stmt::new("index", format!("{}.{}", t.name.schema, ix.name), sql)
-        .locks(LockMode::Share, &[&t.name])
+    Stmt::new("index", format!("{}.{}", relation.schema, ix.name), sql)
+        .locks(LockMode::Share, &[relation])
         .scans(true)
 }
 
 pub fn drop_index(t: &Table, ix: &Index) -> Stmt {
-    let q = QName::new(t.name.schema.clone(), ix.name.clone());
+    drop_index_on(&t.name, ix)
+}
+
+/// `DROP INDEX` of an index of a relation (a table or a materialized view).
+pub fn drop_index_on(relation: &QName, ix: &Index) -> Stmt {
+    let q = QName::new(relation.schema.clone(), ix.name.clone());
     Stmt::new("index", q.to_string(), format!("DROP INDEX {};", qname(&q)))
-        .locks(LockMode::AccessExclusive, &[&t.name])
+        .locks(LockMode::AccessExclusive, &[relation])
 }
 
 /// `CREATE INDEX CONCURRENTLY IF NOT EXISTS`: builds without blocking writes; a rerun after

@@ -1,23 +1,39 @@
 //! Statements as a careful person would write them for review: upper-case keywords, one
 //! column or constraint per line, four-space indent, identifiers quoted only when needed.
 
+mod composite;
+mod domain;
+mod aggregate;
+mod constraint;
 mod function;
 mod index;
 mod lock;
 mod objects;
+mod partition;
 mod policy;
+mod privilege;
 mod rows;
+mod sequence;
 mod table;
 mod trigger;
+mod view;
 
+pub use composite::*;
+pub use domain::*;
+pub use aggregate::*;
+pub use constraint::*;
 pub use function::*;
 pub use index::*;
 pub use lock::*;
 pub use objects::*;
+pub use partition::*;
 pub use policy::*;
+pub use privilege::*;
 pub use rows::*;
+pub use sequence::*;
 pub use table::*;
 pub use trigger::*;
+pub use view::*;
 
 use super::ident::qname;
 use crate::model::expr::quote_literal;
@@ -110,6 +126,7 @@ pub fn type_sql(ty: &ColumnType) -> String {
         ColumnType::Array(inner) => format!("{}[]", type_sql(inner)),
         ColumnType::Enum(q) => qname(q),
         ColumnType::Custom { name, .. } => name.clone(),
+        ColumnType::Domain(q) | ColumnType::Composite(q) | ColumnType::Range(q) => qname(q),
     }
 }
 

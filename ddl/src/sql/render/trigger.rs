@@ -2,11 +2,17 @@
 
 use super::{LockMode, Stmt};
 use crate::model::expr::quote_literal;
+use crate::model::names::QName;
 use crate::model::table::Table;
 use crate::model::trigger::{ForEach, Timing, Trigger, TriggerEvent};
 use crate::sql::ident::{ident, ident_list, qname};
 
 pub fn create_trigger(t: &Table, tr: &Trigger) -> Stmt {
+    create_trigger_on(&t.name, tr)
+}
+
+/// `CREATE TRIGGER` on a relation by name (a table, or a view for INSTEAD OF).
+pub fn create_trigger_on(relation: &QName, tr: &Trigger) -> Stmt {
     let timing = match tr.timing {
         Timing::Before => "BEFORE",
         Timing::After => "AFTER",
@@ -33,26 +39,50 @@ pub fn create_trigger(t: &Table, tr: &Trigger) -> Stmt {
         .map(|w| format!("\n    WHEN ({})", w.as_str()))
         .unwrap_or_default();
     let args: Vec<String> = tr.args.iter().map(|a| quote_literal(a)).collect();
+    let (create, deferrable) = match tr.constraint {
+        Some(d) => ("CREATE CONSTRAINT TRIGGER", super::deferrable_sql(d)),
+        None => ("CREATE TRIGGER", ""),
+    };
+    let mut referencing = String::new();
+    if let Some(o) = &tr.old_table {
+        referencing.push_str(&format!(" OLD TABLE AS {}", ident(o)));
+    }
+    if let Some(n) = &tr.new_table {
+        referencing.push_str(&format!(" NEW TABLE AS {}", ident(n)));
+    }
+    if !referencing.is_empty() {
+        referencing = format!("\n    REFERENCING{referencing}");
+    }
+    let deferrable = if deferrable.is_empty() {
+        String::new()
+    } else {
+        format!("\n   {deferrable}")
+    };
     Stmt::new(
         "trigger",
-        format!("{}.{}", t.name, tr.name),
+        format!("{relation}.{}", tr.name),
         format!(
-            "CREATE TRIGGER {}\n    {timing} {} ON {}\n    FOR EACH {each}{when}\n    EXECUTE FUNCTION {}({});",
+            "{create} {}\n    {timing} {} ON {}{deferrable}{referencing}\n    FOR EACH {each}{when}\n    EXECUTE FUNCTION {}({});",
             ident(&tr.name),
             events.join(" OR "),
-            qname(&t.name),
+            qname(relation),
             qname(&tr.function),
             args.join(", ")
         ),
     )
-    .locks(LockMode::ShareRowExclusive, &[&t.name])
+    .locks(LockMode::ShareRowExclusive, &[relation])
 }
 
 pub fn drop_trigger(t: &Table, tr: &Trigger) -> Stmt {
+    drop_trigger_on(&t.name, tr)
+}
+
+/// `DROP TRIGGER` of a trigger of a relation (a table or a view).
+pub fn drop_trigger_on(relation: &QName, tr: &Trigger) -> Stmt {
     Stmt::new(
         "trigger",
-        format!("{}.{}", t.name, tr.name),
-        format!("DROP TRIGGER {} ON {};", ident(&tr.name), qname(&t.name)),
+        format!("{relation}.{}", tr.name),
+        format!("DROP TRIGGER {} ON {};", ident(&tr.name), qname(relation)),
     )
-    .locks(LockMode::AccessExclusive, &[&t.name])
+    .locks(LockMode::AccessExclusive, &[relation])
 }

@@ -2,6 +2,7 @@
 //! A multi-tenant marketplace
 
 pub mod badges;
+pub mod coupons;
 pub mod enums;
 pub mod functions;
 pub mod listing_lines;

@@ -2,10 +2,26 @@
 //! Typed calls of the functions of schema `shop`.
 //!
 //! Not wrapped (no plain Rust mapping):
+//! - `shop.order_totals` (OUT parameter n)
+//! - `shop.price_with_tax` (an overload: shop.price_with_tax(numeric, numeric))
+//! - `shop.check_booking` (a trigger function)
+//! - `shop.count_items` (a trigger function)
 //! - `shop.touch` (a trigger function)
+//! - `shop.user_directory_insert` (a trigger function)
 
 use sea_orm::entity::prelude::*;
 use sea_orm::{DbBackend, Statement};
+
+/// Calls `shop.archive_orders`.
+pub async fn archive_orders<C: ConnectionTrait>(db: &C, p_upto: Option<i64>) -> Result<(), DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "CALL shop.archive_orders($1::bigint)",
+        [p_upto.into()],
+    );
+    db.query_one_raw(stmt).await?;
+    Ok(())
+}
 
 /// Calls `shop.current_user_id`.
 pub async fn current_user_id<C: ConnectionTrait>(db: &C) -> Result<Option<i64>, DbErr> {
@@ -16,6 +32,39 @@ pub async fn current_user_id<C: ConnectionTrait>(db: &C) -> Result<Option<i64>, 
     );
     match db.query_one_raw(stmt).await? {
         Some(row) => row.try_get::<Option<i64>>("", "value"),
+        None => Ok(None),
+    }
+}
+
+/// Calls `shop.price_with_tax`.
+pub async fn price_with_tax<C: ConnectionTrait>(
+    db: &C,
+    p_cents: Option<i64>,
+) -> Result<Option<i64>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT shop.price_with_tax($1::bigint) AS value",
+        [p_cents.into()],
+    );
+    match db.query_one_raw(stmt).await? {
+        Some(row) => row.try_get::<Option<i64>>("", "value"),
+        None => Ok(None),
+    }
+}
+
+/// Calls `shop.text_concat_step`.
+pub async fn text_concat_step<C: ConnectionTrait>(
+    db: &C,
+    s: Option<String>,
+    v: Option<String>,
+) -> Result<Option<String>, DbErr> {
+    let stmt = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT shop.text_concat_step($1::text, $2::text) AS value",
+        [s.into(), v.into()],
+    );
+    match db.query_one_raw(stmt).await? {
+        Some(row) => row.try_get::<Option<String>>("", "value"),
         None => Ok(None),
     }
 }

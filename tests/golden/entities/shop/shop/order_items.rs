@@ -12,6 +12,7 @@ pub struct Model {
     pub line: i32,
     #[sea_orm(column_type = "Text")]
     pub sku: String,
+    #[sea_orm(select_as = "integer", save_as = "shop.quantity")]
     pub qty: i32,
 }
 

@@ -13,6 +13,7 @@ pub struct Model {
     pub status: crate::shop::enums::OrderStatus,
     pub placed_at: DateTimeWithTimeZone,
     pub parent_id: Option<i64>,
+    pub invoice_no: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

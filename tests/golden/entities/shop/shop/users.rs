@@ -23,6 +23,8 @@ pub struct Model {
     pub balance: Decimal,
     pub tags: Vec<String>,
     pub updated_at: DateTimeWithTimeZone,
+    #[sea_orm(select_as = "text", save_as = "shop.address")]
+    pub address: Option<String>,
     /// a reserved word as a column name
     #[sea_orm(column_type = "Text")]
     pub user: Option<String>,
@@ -36,6 +38,8 @@ pub enum Relation {
         to = "crate::shop::countries::Column::Code"
     )]
     Countries,
+    #[sea_orm(has_many = "crate::shop::events::Entity", via_rel = "Relation::Users")]
+    Events,
     #[sea_orm(has_many = "crate::shop::orders::Entity", via_rel = "Relation::Users")]
     Orders,
 }
@@ -43,6 +47,12 @@ pub enum Relation {
 impl Related<crate::shop::countries::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Countries.def()
+    }
+}
+
+impl Related<crate::shop::events::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Events.def()
     }
 }
 

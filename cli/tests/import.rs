@@ -1,0 +1,137 @@
+//! `cli import` as a user runs it: files, counts, the leftover report and exit code 2,
+//! `--baseline` (the first `migrate up` does nothing), and bad input.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// A scratch directory for one test, removed first so reruns start clean.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cli-import-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn from_script(hint: &str, script: &str) -> TestDb {
+    let db = pgharness::database(hint);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/sql")
+        .join(script);
+    db.psql_file(&path).expect("the script applies");
+    db
+}
+
+fn import(db: &TestDb, args: &[&str]) -> Run {
+    let mut all = vec!["import", "--database-url", db.url.as_str()];
+    all.extend_from_slice(args);
+    cli_command(&all)
+        .output()
+        .expect("the cli binary runs")
+        .into()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+#[test]
+fn baseline_writes_001_and_the_first_migrate_up_does_nothing() {
+    let db = from_script("import_baseline", "saas_app.sql");
+    let dir = scratch("baseline");
+    let (out, migrations) = (dir.join("schema/src"), dir.join("migrations"));
+    let run = import(&db, &["--out", s(&out), "--baseline"]).ok();
+    assert!(run.stdout.contains("     3 tables"), "{run}");
+    assert!(
+        run.stdout.contains("complete: every object was declared"),
+        "{run}"
+    );
+    for f in ["lib.rs", "app.rs"] {
+        assert!(out.join(f).exists(), "{f} written: {run}");
+    }
+    // Default --migrations-dir: next to the crate of --out.
+    for f in [
+        "001_initial_schema.sql",
+        "001_initial_schema.down.sql",
+        "schema.snapshot.json",
+        "migrations.sum",
+    ] {
+        assert!(migrations.join(f).exists(), "{f} written: {run}");
+    }
+    assert_eq!(
+        history(&db),
+        [("1".to_owned(), "001_initial_schema".to_owned())]
+    );
+    let up = migrate(&db.url, &["--dir", s(&migrations), "up"]).ok();
+    assert_eq!(history(&db).len(), 1, "nothing applied: {up}");
+    migrate(&db.url, &["--dir", s(&migrations), "status"]).ok();
+    // A second import refuses to overwrite, and names the flag.
+    let again = import(&db, &["--out", s(&out)]).code(1);
+    assert!(
+        again.stderr.contains("--out") && again.stderr.contains("--force"),
+        "{again}"
+    );
+    // A second baseline refuses a database that has history.
+    let twice = import(
+        &db,
+        &[
+            "--out",
+            s(&out),
+            "--force",
+            "--baseline",
+            "--migrations-dir",
+            s(&dir.join("m2")),
+        ],
+    )
+    .code(1);
+    assert!(
+        twice.stderr.contains("already has 1 applied migration"),
+        "{twice}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn left_out_objects_are_reported_and_exit_2() {
+    let db = from_script("import_rails", "rails_app.sql");
+    let dir = scratch("rails");
+    let run = import(&db, &["--out", s(&dir)]).code(2);
+    assert!(
+        run.stdout
+            .contains("6 object(s) could not be declared and were left out:"),
+        "{run}"
+    );
+    assert!(
+        run.stdout
+            .contains("  sequence public.users_id_seq: sequences are not in the model"),
+        "{run}"
+    );
+    let module = std::fs::read_to_string(dir.join("public.rs")).expect("public.rs");
+    assert!(
+        module.contains("//! - sequence public.posts_id_seq"),
+        "{module}"
+    );
+    assert!(
+        module.contains("Index::named(\"index_users_on_email\", [\"email\"]).unique()"),
+        "{module}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_empty_database_writes_nothing() {
+    let db = pgharness::database("import_empty");
+    let dir = scratch("empty");
+    let run = import(&db, &["--out", s(&dir)]).code(1);
+    assert!(run.error_line().contains("nothing to import"), "{run}");
+    assert!(!dir.exists(), "nothing written");
+}
+
+#[test]
+fn an_unknown_schema_is_an_error_naming_it() {
+    let db = from_script("import_unknown", "django_app.sql");
+    let dir = scratch("unknown");
+    let run = import(&db, &["--out", s(&dir), "--schema", "public,nope"]).code(1);
+    assert!(run.error_line().contains("no schema nope"), "{run}");
+    assert!(!dir.exists(), "nothing written");
+}

@@ -1,0 +1,125 @@
+//! The writer on declarations made with the DSL: the code reads like the `schema` crate
+//! and says what the model says (the PostgreSQL round trip is tests/tests/import_round_trip.rs).
+
+use ddl::prelude::*;
+
+const TENANTS: TableRef = TableRef::new("type", "tenants");
+const USERS: TableRef = TableRef::new("type", "users");
+const STATUS: TypeRef = TypeRef::new("type", "status");
+
+fn module<'a>(imported: &'a import::Imported, path: &str) -> &'a str {
+    &imported
+        .files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} written"))
+        .contents
+}
+
+fn sample() -> Database {
+    Database::new()
+        .schema(Schema::new("type").comment("a keyword"))
+        .enum_type(EnumType::new(STATUS, ["active", "gone"]))
+        // Declared in the "wrong" order: the writer puts what is referenced first.
+        .table(
+            Table::new(USERS)
+                .column(col("id", BIGINT).identity().primary_key())
+                .column(
+                    col("tenant_id", INT)
+                        .not_null()
+                        .references(TENANTS, "id")
+                        .on_delete(FkAction::Cascade),
+                )
+                .column(
+                    col("status", enum_type(STATUS))
+                        .not_null()
+                        .default("'active'::type.status"),
+                )
+                .column(col("email", TEXT).unique().comment("login"))
+                .index(
+                    Index::named("users_lower_email", [])
+                        .expr("lower(email)")
+                        .column("id")
+                        .desc(),
+                ),
+        )
+        .table(
+            Table::new(TENANTS)
+                .column(col("id", INT).primary_key())
+                .column(col("größe", INT).default_value(3)),
+        )
+}
+
+#[test]
+fn modules_read_like_the_schema_crate() {
+    let imported = import::import(&sample(), Vec::new(), "Test.");
+    let lib = module(&imported, "lib.rs");
+    assert!(lib.contains("pub mod r#type;"), "{lib}");
+    assert!(lib.contains(".merge(r#type::database())"), "{lib}");
+    let m = module(&imported, "type.rs");
+    for expected in [
+        "pub const STATUS: TypeRef = TypeRef::new(\"type\", \"status\");",
+        "pub const TENANTS: TableRef = TableRef::new(\"type\", \"tenants\");",
+        ".schema(Schema::new(\"type\").comment(\"a keyword\"))",
+        ".table(tenants())\n.table(users())",
+        "col(\"id\", BIGINT).identity().primary_key()",
+        "col(\"tenant_id\", INT).not_null().references(TENANTS, \"id\").on_delete(FkAction::Cascade)",
+        "col(\"email\", TEXT).comment(\"login\").unique()",
+        "col(\"größe\", INT).default_value(3)",
+        "Index::named(\"users_lower_email\", []).expr(\"lower(email)\").column(\"id\").desc()",
+    ] {
+        assert!(m.contains(expected), "missing `{expected}` in:\n{m}");
+    }
+    // A literal with the cast PostgreSQL adds is written as a value.
+    assert!(m.contains(".default_value(\"active\")"), "{m}");
+    assert_eq!(imported.leftovers, vec![]);
+    let counts = imported.counts();
+    assert!(
+        counts.contains(&("tables", 2)) && counts.contains(&("foreign keys", 1)),
+        "{counts:?}"
+    );
+}
+
+#[test]
+fn left_out_objects_go_into_their_module_and_the_report() {
+    let left = vec![import::Leftover::new(
+        "view",
+        "type.v",
+        "views are not in the model",
+    )];
+    let imported = import::import(&sample(), left, "Test.");
+    assert!(module(&imported, "type.rs").contains("//! - view type.v: views are not in the model"));
+    assert_eq!(
+        import::report(&imported.leftovers),
+        "1 object(s) could not be declared and were left out:\n  view type.v: views are not in the model\n"
+    );
+}
+
+#[test]
+fn formatted_files_are_a_fixed_point_of_rustfmt() {
+    let mut imported = import::import(&sample(), Vec::new(), "Test.");
+    import::format(&mut imported.files).expect("rustfmt runs");
+    for f in &imported.files {
+        assert_eq!(
+            import::rustfmt(&f.contents).as_deref(),
+            Ok(f.contents.as_str()),
+            "{}",
+            f.path
+        );
+    }
+}
+
+#[test]
+fn a_schema_of_many_tables_lists_them_in_one_array_and_formats_in_pieces() {
+    let db = ddl::synthetic::synthetic(450);
+    let mut imported = import::import(&db, Vec::new(), "Test.");
+    import::format(&mut imported.files).expect("rustfmt runs");
+    let m = module(&imported, "bench.rs");
+    assert!(m.contains(".tables(["), "{}", &m[..2000.min(m.len())]);
+    assert_eq!(m.matches("\nfn ").count(), 450);
+    assert_eq!(
+        import::rustfmt(m).as_deref(),
+        Ok(m),
+        "the pieces joined are rustfmt's output"
+    );
+}
