@@ -25,11 +25,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(TABLES);
-    let db = workload::model::database(&workload::generate(
-        tables,
-        workload::DEFAULT_SEED,
-        false,
-    ));
+    let db = workload::model::database(&workload::generate(tables, workload::DEFAULT_SEED, false));
     let Ok(Outcome::New(g)) = next_migration(&Existing::default(), &db, None) else {
         panic!("the workload must plan");
     };

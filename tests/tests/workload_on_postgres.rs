@@ -42,8 +42,7 @@ fn ups(krate: &Path) -> Vec<String> {
         .unwrap_or_else(|e| panic!("no migrations directory: {e}"))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            p.extension().is_some_and(|x| x == "sql")
-                && !p.to_string_lossy().ends_with(".down.sql")
+            p.extension().is_some_and(|x| x == "sql") && !p.to_string_lossy().ends_with(".down.sql")
         })
         .collect();
     files.sort();
@@ -97,5 +96,9 @@ fn dsl_and_sql_workloads_dump_the_same_schema_for_v1_and_v2() {
     let m = tests::first_migration(&model);
     let from_model = pgharness::database("workload_model");
     apply_ok(&from_model, &m.up);
-    assert_eq!(from_model.schema_dump(), v2_sql.schema_dump(), "model differs");
+    assert_eq!(
+        from_model.schema_dump(),
+        v2_sql.schema_dump(),
+        "model differs"
+    );
 }

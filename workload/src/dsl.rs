@@ -2,8 +2,8 @@
 //! function per table listed by the module's `database()`, a `main` that runs codegen.
 
 use crate::spec::{
-    ADDED_COLUMN, IndexSpec, POLICY, POLICY_USING, SCHEMAS, TOUCH_BODY, TOUCH_FUNCTION,
-    TableSpec, Ty, Workload,
+    ADDED_COLUMN, IndexSpec, POLICY, POLICY_USING, SCHEMAS, TOUCH_BODY, TOUCH_FUNCTION, TableSpec,
+    Ty, Workload,
 };
 use anyhow::{Context, Result};
 use std::fmt::Write;
@@ -132,7 +132,9 @@ fn lib_rs(w: &Workload) -> String {
     for s in w.schemas() {
         let _ = writeln!(out, "pub mod {s};");
     }
-    out.push_str("\n/// The whole declaration.\npub fn database() -> Database {\n    Database::new()");
+    out.push_str(
+        "\n/// The whole declaration.\npub fn database() -> Database {\n    Database::new()",
+    );
     for s in w.schemas() {
         let _ = write!(out, "\n        .merge({s}::database())");
     }
@@ -206,7 +208,12 @@ fn table(out: &mut String, w: &Workload, t: &TableSpec) {
         );
     }
     for c in &t.columns {
-        let _ = write!(out, "        .column(col(\"{}\", {})", c.name, rust_type(c.ty));
+        let _ = write!(
+            out,
+            "        .column(col(\"{}\", {})",
+            c.name,
+            rust_type(c.ty)
+        );
         if c.not_null {
             out.push_str(".not_null()");
         }

@@ -44,8 +44,8 @@ pub fn database(w: &Workload) -> Database {
         .tables
         .iter()
         .map(|t| {
-            let mut table = Table::new(refs[t.index])
-                .column(col("id", BIGINT).identity().primary_key());
+            let mut table =
+                Table::new(refs[t.index]).column(col("id", BIGINT).identity().primary_key());
             for (c, target) in &t.fks {
                 table = table.column(col(c.as_str(), BIGINT).references(refs[*target], "id"));
             }

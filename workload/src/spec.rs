@@ -4,7 +4,14 @@
 /// The eight PostgreSQL schemas the tables are spread over (table `i` lives in
 /// `SCHEMAS[i % 8]`).
 pub const SCHEMAS: [&str; 8] = [
-    "sales", "billing", "catalog", "crm", "ops", "hr", "logistics", "support",
+    "sales",
+    "billing",
+    "catalog",
+    "crm",
+    "ops",
+    "hr",
+    "logistics",
+    "support",
 ];
 
 /// The shared updated_at trigger function of each schema.
@@ -218,7 +225,10 @@ pub fn generate(n: usize, seed: u64, v2: bool) -> Workload {
         }
         let btree: Vec<&ColumnSpec> = columns.iter().filter(|c| c.ty != Ty::Jsonb).collect();
         if btree.len() >= 2 {
-            candidates.push(IndexSpec::Multi(btree[0].name.clone(), btree[1].name.clone()));
+            candidates.push(IndexSpec::Multi(
+                btree[0].name.clone(),
+                btree[1].name.clone(),
+            ));
         }
         if let Some(c) = btree.iter().find(|c| !c.not_null) {
             candidates.push(IndexSpec::Partial(c.name.clone()));
