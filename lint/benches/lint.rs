@@ -9,7 +9,6 @@
 use std::time::{Duration, Instant};
 
 use ddl::migration::{Existing, Outcome, next_migration};
-use ddl::synthetic::synthetic;
 
 const TABLES: usize = 10_000;
 const RUNS: usize = 3;
@@ -26,9 +25,9 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(TABLES);
-    let db = synthetic(tables);
+    let db = workload::model::database(&workload::generate(tables, workload::DEFAULT_SEED, false));
     let Ok(Outcome::New(g)) = next_migration(&Existing::default(), &db, None) else {
-        panic!("the synthetic schema must plan");
+        panic!("the workload must plan");
     };
     let file = g.up_file();
     let sql = g.up.clone();
