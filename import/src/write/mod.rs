@@ -232,12 +232,20 @@ pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
     for &i in &order {
         match graph.objects[i] {
             Object::Function(f) => members.entry(&f.name.schema).or_default().functions.push(f),
-            Object::Aggregate(a) => members.entry(&a.name.schema).or_default().aggregates.push(a),
+            Object::Aggregate(a) => members
+                .entry(&a.name.schema)
+                .or_default()
+                .aggregates
+                .push(a),
             Object::Table(t) => members.entry(&t.name.schema).or_default().tables.push(t),
             Object::View(v) => members.entry(&v.name.schema).or_default().views.push(v),
             Object::Sequence(q) => members.entry(&q.name.schema).or_default().sequences.push(q),
             Object::Domain(d) => members.entry(&d.name.schema).or_default().domains.push(d),
-            Object::Composite(c) => members.entry(&c.name.schema).or_default().composites.push(c),
+            Object::Composite(c) => members
+                .entry(&c.name.schema)
+                .or_default()
+                .composites
+                .push(c),
             Object::Range(r) => members.entry(&r.name.schema).or_default().ranges.push(r),
             _ => {}
         }
@@ -246,7 +254,11 @@ pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
         members.entry(grant_schema(g)).or_default().grants.push(g);
     }
     for d in default_privileges {
-        members.entry(&d.schema).or_default().default_privileges.push(d);
+        members
+            .entry(&d.schema)
+            .or_default()
+            .default_privileges
+            .push(d);
     }
     let mut unplaced = Vec::new();
     for l in leftovers {
@@ -263,18 +275,19 @@ pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
         let m = members.entry(s).or_default();
         let module = module_of[s].clone();
         let mut consts = Scope::reserving(PRELUDE);
-        let mut add = |map: &mut HashMap<QName, Handle>, q: &QName, fallback: &str, suffix: &str| {
-            if !map.contains_key(q) {
-                let constant = consts.upper(&q.name, fallback, suffix);
-                map.insert(
-                    q.clone(),
-                    Handle {
-                        module: module.clone(),
-                        constant,
-                    },
-                );
-            }
-        };
+        let mut add =
+            |map: &mut HashMap<QName, Handle>, q: &QName, fallback: &str, suffix: &str| {
+                if !map.contains_key(q) {
+                    let constant = consts.upper(&q.name, fallback, suffix);
+                    map.insert(
+                        q.clone(),
+                        Handle {
+                            module: module.clone(),
+                            constant,
+                        },
+                    );
+                }
+            };
         for e in &m.enums {
             add(&mut ctx.types, &e.name, "TYPE", "_TYPE");
         }
@@ -384,17 +397,18 @@ fn schema_module(ctx: &Ctx, schema: &str, m: &Members<'_>, header: &str) -> Vec<
     );
     leftover_comment(&mut out, &m.leftovers);
     out.push_str("\nuse ddl::prelude::*;\n\n");
-    let mut consts = |kind: &str, map: &HashMap<QName, Handle>, q: &QName, done: &mut BTreeSet<String>| {
-        let constant = &map[q].constant;
-        if done.insert(constant.clone()) {
-            let _ = writeln!(
-                out,
-                "pub const {constant}: {kind} = {kind}::new({}, {});",
-                string(&q.schema),
-                string(&q.name)
-            );
-        }
-    };
+    let mut consts =
+        |kind: &str, map: &HashMap<QName, Handle>, q: &QName, done: &mut BTreeSet<String>| {
+            let constant = &map[q].constant;
+            if done.insert(constant.clone()) {
+                let _ = writeln!(
+                    out,
+                    "pub const {constant}: {kind} = {kind}::new({}, {});",
+                    string(&q.schema),
+                    string(&q.name)
+                );
+            }
+        };
     let mut done = BTreeSet::new();
     for e in &m.enums {
         consts("TypeRef", &ctx.types, &e.name, &mut done);
@@ -473,7 +487,11 @@ fn schema_module(ctx: &Ctx, schema: &str, m: &Members<'_>, header: &str) -> Vec<
         let _ = write!(out, "\n.grant({})", privilege::grant(ctx, g));
     }
     for d in &m.default_privileges {
-        let _ = write!(out, "\n.default_privileges({})", privilege::default_privileges(d));
+        let _ = write!(
+            out,
+            "\n.default_privileges({})",
+            privilege::default_privileges(d)
+        );
     }
     out.push_str("\n}\n");
     let mut items = vec![out];

@@ -36,9 +36,15 @@ pub(super) fn grant(ctx: &Ctx, g: &Grant) -> String {
     } = g;
     let mut out = match on {
         GrantTarget::Schema(s) => format!("Grant::on_schema({}, {})", string(s), privileges(ps)),
-        GrantTarget::Table(q) => format!("Grant::on_table({}, {})", ctx.relation(q), privileges(ps)),
+        GrantTarget::Table(q) => {
+            format!("Grant::on_table({}, {})", ctx.relation(q), privileges(ps))
+        }
         GrantTarget::Sequence(q) => {
-            format!("Grant::on_sequence({}, {})", ctx.relation(q), privileges(ps))
+            format!(
+                "Grant::on_sequence({}, {})",
+                ctx.relation(q),
+                privileges(ps)
+            )
         }
         // EXECUTE and USAGE are the only privileges of functions and types.
         GrantTarget::Function(q) => format!("Grant::on_function({})", ctx.function(q)),

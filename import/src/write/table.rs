@@ -140,7 +140,11 @@ pub(super) fn table(ctx: &Ctx, t: &Table) -> String {
             renamed_from: _,
             origin: _,
         } = c;
-        let builder = if *not_valid { "check_not_valid" } else { "check" };
+        let builder = if *not_valid {
+            "check_not_valid"
+        } else {
+            "check"
+        };
         let _ = write!(
             out,
             "\n.{builder}({}, {})",
