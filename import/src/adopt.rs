@@ -8,6 +8,7 @@ use ddl::model::column::Column;
 use ddl::model::constraint::Deferrable;
 use ddl::model::database::Database;
 use ddl::model::expr::{SqlExpr, quote_literal};
+use ddl::model::privilege::{DefaultObjects, GrantTarget};
 use ddl::model::types::ColumnType;
 
 /// Rewrites `db` in place; returns what was taken out.
@@ -22,6 +23,7 @@ pub fn adopt(db: &mut Database) -> Vec<Leftover> {
             "raw SQL objects are declared by hand, not imported",
         ));
     }
+    covered_by_default_privileges(db);
     for t in &mut db.tables {
         let table = t.name.to_string();
         for c in &mut t.columns {
@@ -63,6 +65,29 @@ pub fn adopt(db: &mut Database) -> Vec<Leftover> {
         }
     }
     left
+}
+
+/// A privilege that default privileges (without `FOR ROLE`) give in the grant's schema is
+/// stored on the object like a grant, and read back as one; the declaration has it through
+/// the default privileges (whose migration grants it on existing objects too), and declaring
+/// it twice is `grant-invalid-privilege`. Such privileges are taken out of the grants (a
+/// grant left with none goes).
+fn covered_by_default_privileges(db: &mut Database) {
+    let defaults = &db.default_privileges;
+    db.grants.retain_mut(|g| {
+        let (schema, kind) = match &g.on {
+            GrantTarget::Table(q) => (&q.schema, DefaultObjects::Tables),
+            GrantTarget::Sequence(q) => (&q.schema, DefaultObjects::Sequences),
+            GrantTarget::Function(q) => (&q.schema, DefaultObjects::Functions),
+            GrantTarget::Schema(_) | GrantTarget::Type(_) => return true,
+        };
+        for d in defaults.iter().filter(|d| {
+            d.for_role.is_none() && d.to == g.to && d.objects == kind && &d.schema == schema
+        }) {
+            g.privileges.retain(|p| !d.privileges.contains(p));
+        }
+        !g.privileges.is_empty()
+    });
 }
 
 fn adopt_default(c: &mut Column) {
