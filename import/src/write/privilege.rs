@@ -48,11 +48,8 @@ pub(super) fn grant(ctx: &Ctx, g: &Grant) -> String {
         }
         // EXECUTE and USAGE are the only privileges of functions and types.
         GrantTarget::Function(q) => format!("Grant::on_function({})", ctx.function(q)),
-        GrantTarget::Type(q) => format!(
-            "Grant::on_type(TypeRef::new({}, {}))",
-            string(&q.schema),
-            string(&q.name)
-        ),
+        // `on_type` takes a `TypeRef`: an enum's handle, another type by its name.
+        GrantTarget::Type(q) => format!("Grant::on_type({})", ctx.type_ref(q)),
     };
     if !columns.is_empty() {
         let _ = write!(out, ".columns({})", list(columns));
