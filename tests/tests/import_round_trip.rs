@@ -24,13 +24,13 @@ fn block<T>(f: impl std::future::Future<Output = T>) -> T {
 }
 
 /// `pg_dump --schema-only` split into its blocks (one object each), sorted; the history
-/// schema of the migration runner left out (Y is built without the runner).
+/// schema of the migration runner left out (Y is built without the runner). Privileges
+/// are kept: grants and default privileges round-trip too (both databases have one owner).
 fn dump_blocks(db: &TestDb) -> Vec<String> {
     let out = Command::new(pgharness::server().program("pg_dump"))
         .args([
             "--schema-only",
             "--no-owner",
-            "--no-privileges",
             "--exclude-schema=schemactl",
             "-d",
         ])
