@@ -92,27 +92,47 @@ fn baseline_writes_001_and_the_first_migrate_up_does_nothing() {
 }
 
 #[test]
-fn left_out_objects_are_reported_and_exit_2() {
+fn serial_columns_are_imported_as_serial() {
     let db = from_script("import_rails", "rails_app.sql");
     let dir = scratch("rails");
+    let run = import(&db, &["--out", s(&dir)]).code(0);
+    assert!(!run.stdout.contains("left out"), "{run}");
+    let module = std::fs::read_to_string(dir.join("public.rs")).expect("public.rs");
+    assert!(
+        module.contains("col(\"id\", BIGINT).serial().primary_key()"),
+        "{module}"
+    );
+    assert!(!module.contains("Sequence::new"), "{module}");
+    assert!(
+        module.contains("Index::named(\"index_users_on_email\", [\"email\"]).unique()"),
+        "{module}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn left_out_objects_are_reported_and_exit_2() {
+    let db = pgharness::database("import_leftover");
+    db.psql(
+        "CREATE TABLE public.parent (id int PRIMARY KEY);
+         CREATE TABLE public.child (note text) INHERITS (public.parent);",
+    )
+    .expect("the script applies");
+    let dir = scratch("leftover");
     let run = import(&db, &["--out", s(&dir)]).code(2);
     assert!(
         run.stdout
-            .contains("6 object(s) could not be declared and were left out:"),
+            .contains("1 object(s) could not be declared and were left out:"),
         "{run}"
     );
     assert!(
         run.stdout
-            .contains("  sequence public.users_id_seq: sequences are not in the model"),
+            .contains("  table public.child: inheriting tables are not in the model"),
         "{run}"
     );
     let module = std::fs::read_to_string(dir.join("public.rs")).expect("public.rs");
     assert!(
-        module.contains("//! - sequence public.posts_id_seq"),
-        "{module}"
-    );
-    assert!(
-        module.contains("Index::named(\"index_users_on_email\", [\"email\"]).unique()"),
+        module.contains("//! - table public.child: inheriting tables are not in the model"),
         "{module}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -5,17 +5,29 @@
 
 use crate::leftover::Leftover;
 use ddl::model::column::Column;
+use ddl::model::constraint::Deferrable;
 use ddl::model::database::Database;
 use ddl::model::expr::{SqlExpr, quote_literal};
+use ddl::model::privilege::{DefaultObjects, GrantTarget};
 use ddl::model::types::ColumnType;
 
 /// Rewrites `db` in place; returns what was taken out.
 pub fn adopt(db: &mut Database) -> Vec<Leftover> {
     let mut left = Vec::new();
+    // Raw SQL objects are never read from a database; a model that has some (not one
+    // `introspect` made) keeps them out of the written code.
+    for r in db.raws.drain(..) {
+        left.push(Leftover::new(
+            "raw object",
+            r.name,
+            "raw SQL objects are declared by hand, not imported",
+        ));
+    }
+    covered_by_default_privileges(db);
     for t in &mut db.tables {
         let table = t.name.to_string();
         for c in &mut t.columns {
-            adopt_default(&table, c, &mut left);
+            adopt_default(c);
         }
         for c in &mut t.checks {
             c.expr = SqlExpr(array_casts(c.expr.as_str()));
@@ -30,6 +42,19 @@ pub fn adopt(db: &mut Database) -> Vec<Leftover> {
                 *e = SqlExpr(array_casts(e.as_str()));
             }
         }
+        for e in &mut t.exclusions {
+            if let Some(p) = &mut e.predicate {
+                *p = SqlExpr(array_casts(p.as_str()));
+            }
+            if e.deferrable == Deferrable::InitiallyImmediate {
+                e.deferrable = Deferrable::No;
+                left.push(Leftover::new(
+                    "constraint setting",
+                    format!("{table}.{}", e.name),
+                    "an exclusion constraint DEFERRABLE INITIALLY IMMEDIATE has no builder (written not deferrable)",
+                ));
+            }
+        }
         if t.rls.forced && !t.rls.enabled {
             t.rls.forced = false;
             left.push(Leftover::new(
@@ -42,22 +67,36 @@ pub fn adopt(db: &mut Database) -> Vec<Leftover> {
     left
 }
 
-fn adopt_default(table: &str, c: &mut Column, left: &mut Vec<Leftover>) {
+/// A privilege that default privileges (without `FOR ROLE`) give in the grant's schema is
+/// stored on the object like a grant, and read back as one; the declaration has it through
+/// the default privileges (whose migration grants it on existing objects too), and declaring
+/// it twice is `grant-invalid-privilege`. Such privileges are taken out of the grants (a
+/// grant left with none goes).
+fn covered_by_default_privileges(db: &mut Database) {
+    let defaults = &db.default_privileges;
+    db.grants.retain_mut(|g| {
+        let (schema, kind) = match &g.on {
+            GrantTarget::Table(q) => (&q.schema, DefaultObjects::Tables),
+            GrantTarget::Sequence(q) => (&q.schema, DefaultObjects::Sequences),
+            GrantTarget::Function(q) => (&q.schema, DefaultObjects::Functions),
+            GrantTarget::Schema(_) | GrantTarget::Type(_) => return true,
+        };
+        for d in defaults.iter().filter(|d| {
+            d.for_role.is_none() && d.to == g.to && d.objects == kind && &d.schema == schema
+        }) {
+            g.privileges.retain(|p| !d.privileges.contains(p));
+        }
+        !g.privileges.is_empty()
+    });
+}
+
+fn adopt_default(c: &mut Column) {
     let Some(d) = &c.default else {
         return;
     };
     let text = d.as_str();
-    // Sequences are not in the model on this branch: the default of a serial column would
-    // call a sequence the migration never creates.
-    if text.starts_with("nextval(") {
-        left.push(Leftover::new(
-            "column default",
-            format!("{table}.{}", c.name),
-            format!("{text}: sequences are not in the model, so the default is left out"),
-        ));
-        c.default = None;
-        return;
-    }
+    // A `nextval(..)` default stays as it is: serial columns are folded into `.serial()` by
+    // introspection, other sequences are declared with the `Sequence` they call.
     if let Some(plain) = plain_literal(text, &c.ty) {
         c.default = Some(SqlExpr(plain));
     }

@@ -28,7 +28,7 @@ impl Leftover {
         self.name.split_once('.').map(|(s, _)| s)
     }
 
-    /// One line of the report: `sequence public.users_id_seq: sequences are not in the model`.
+    /// One line of the report: `table public.child: inheriting tables are not in the model`.
     pub fn line(&self) -> String {
         format!("{} {}: {}", self.kind, self.name, self.reason)
     }

@@ -58,8 +58,14 @@ pub fn counts(db: &Database) -> Vec<(&'static str, usize)> {
         ("extensions", db.extensions.len()),
         ("schemas", db.schemas.len()),
         ("enum types", db.enums.len()),
+        ("domains", db.domains.len()),
+        ("composite types", db.composites.len()),
+        ("range types", db.ranges.len()),
+        ("sequences", db.sequences.len()),
         ("functions", db.functions.len()),
+        ("aggregates", db.aggregates.len()),
         ("tables", tables.len()),
+        ("partitions", sum(|t| usize::from(t.partition_of.is_some()))),
         ("columns", sum(|t| t.columns.len())),
         (
             "primary keys",
@@ -68,14 +74,39 @@ pub fn counts(db: &Database) -> Vec<(&'static str, usize)> {
         ("unique constraints", sum(|t| t.uniques.len())),
         ("check constraints", sum(|t| t.checks.len())),
         ("foreign keys", sum(|t| t.foreign_keys.len())),
+        ("exclusion constraints", sum(|t| t.exclusions.len())),
         ("indexes", sum(|t| t.indexes.len())),
         ("triggers", sum(|t| t.triggers.len())),
         ("policies", sum(|t| t.policies.len())),
+        ("views", db.views.iter().filter(|v| !v.materialized).count()),
+        (
+            "materialized views",
+            db.views.iter().filter(|v| v.materialized).count(),
+        ),
+        (
+            "view indexes and triggers",
+            db.views
+                .iter()
+                .map(|v| v.indexes.len() + v.triggers.len())
+                .sum::<usize>(),
+        ),
+        ("roles", db.roles.len()),
+        ("grants", db.grants.len()),
+        ("default privileges", db.default_privileges.len()),
         ("comments", {
             let c = |o: &Option<String>| usize::from(o.is_some());
             db.schemas.iter().map(|s| c(&s.comment)).sum::<usize>()
                 + db.enums.iter().map(|e| c(&e.comment)).sum::<usize>()
                 + db.functions.iter().map(|f| c(&f.comment)).sum::<usize>()
+                + db.aggregates.iter().map(|a| c(&a.comment)).sum::<usize>()
+                + db.sequences.iter().map(|x| c(&x.comment)).sum::<usize>()
+                + db.domains.iter().map(|x| c(&x.comment)).sum::<usize>()
+                + db.composites.iter().map(|x| c(&x.comment)).sum::<usize>()
+                + db.ranges.iter().map(|x| c(&x.comment)).sum::<usize>()
+                + db.views
+                    .iter()
+                    .map(|v| c(&v.comment) + v.column_comments.len())
+                    .sum::<usize>()
                 + tables
                     .iter()
                     .map(|t| c(&t.comment) + t.columns.iter().map(|x| c(&x.comment)).sum::<usize>())

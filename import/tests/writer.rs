@@ -3,6 +3,9 @@
 
 use ddl::prelude::*;
 
+#[path = "../../ddl/tests/common/mod.rs"]
+mod common;
+
 const TENANTS: TableRef = TableRef::new("type", "tenants");
 const USERS: TableRef = TableRef::new("type", "users");
 const STATUS: TypeRef = TypeRef::new("type", "status");
@@ -83,15 +86,18 @@ fn modules_read_like_the_schema_crate() {
 #[test]
 fn left_out_objects_go_into_their_module_and_the_report() {
     let left = vec![import::Leftover::new(
-        "view",
-        "type.v",
-        "views are not in the model",
+        "table",
+        "type.child",
+        "inheriting tables are not in the model",
     )];
     let imported = import::import(&sample(), left, "Test.");
-    assert!(module(&imported, "type.rs").contains("//! - view type.v: views are not in the model"));
+    assert!(
+        module(&imported, "type.rs")
+            .contains("//! - table type.child: inheriting tables are not in the model")
+    );
     assert_eq!(
         import::report(&imported.leftovers),
-        "1 object(s) could not be declared and were left out:\n  view type.v: views are not in the model\n"
+        "1 object(s) could not be declared and were left out:\n  table type.child: inheriting tables are not in the model\n"
     );
 }
 
@@ -122,4 +128,41 @@ fn a_schema_of_many_tables_lists_them_in_one_array_and_formats_in_pieces() {
         Ok(m),
         "the pieces joined are rustfmt's output"
     );
+}
+
+#[test]
+fn every_kind_of_the_shop_is_written_with_its_builder() {
+    let imported = import::import(&common::shop(), Vec::new(), "Test.");
+    let m = module(&imported, "shop.rs");
+    for expected in [
+        "pub const ORDER_TOTALS: FunctionRef",
+        "pub const ORDER_TOTALS_VIEW: ViewRef = ViewRef::new(\"shop\", \"order_totals\");",
+        ".sequence(Sequence::new(INVOICE_NO).start(1000).increment(10).cache(5).owned_by(ORDERS, \"invoice_no\"))",
+        ".domain(Domain::new(QUANTITY, INT)",
+        ".range(RangeType::new(PRICE_BAND, NUMERIC))",
+        "Function::procedure(ARCHIVE_ORDERS",
+        ".aggregate(Aggregate::new(CONCAT_ALL",
+        "View::materialized(SALES_BY_COUNTRY",
+        "Trigger::instead_of(",
+        "Table::partition_of(CARTS_0, CARTS, Bound::hash(2, 0))",
+        ".partition_by(PartitionStrategy::Hash, [\"user_id\"])",
+        ".exclude(Exclusion::gist(",
+        "Trigger::constraint(\"bookings_checked\", CHECK_BOOKING)",
+        ".default_privileges(DefaultPrivileges::new(\"shop\", DefaultObjects::Tables, [Privilege::Select]).to(\"shop_writer\"))",
+        ".grant(Grant::on_schema(\"shop\", [Privilege::Usage]).to(\"shop_reader\"))",
+    ] {
+        assert!(m.contains(expected), "missing `{expected}` in:\n{m}");
+    }
+    assert!(module(&imported, "lib.rs").contains(".role(Role::managed(\"shop_writer\"))"));
+    // The raw publication is the one thing a declaration has that an import cannot.
+    let lines: Vec<String> = imported
+        .leftovers
+        .iter()
+        .map(import::Leftover::line)
+        .collect();
+    assert_eq!(
+        lines,
+        ["raw object publication shop_orders: raw SQL objects are declared by hand, not imported"]
+    );
+    assert!(imported.declaration.raws.is_empty());
 }

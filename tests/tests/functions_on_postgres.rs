@@ -31,7 +31,7 @@ fn shop_routines_land_in_the_catalogs_as_declared() {
     assert_eq!(
         one(
             &db,
-            "SELECT proargmodes::text, pronargdefaults, pg_get_expr(proargdefaults, 0) FROM pg_proc WHERE proname = 'order_stats'"
+            "SELECT proargmodes::text, pronargdefaults, pg_get_expr(proargdefaults, 0) FROM pg_proc WHERE proname = 'order_totals'"
         ),
         "{i,o,o}|1|'paid'::shop.order_status"
     );
@@ -71,7 +71,7 @@ fn shop_routines_can_be_called() {
     assert_eq!(one(&db, "SELECT shop.price_with_tax(100.0, 0.1)"), "110.00");
     assert_eq!(one(&db, "SELECT shop.price_with_tax(100::bigint)"), "120");
     assert_eq!(
-        one(&db, "SELECT n || '/' || id_sum FROM shop.order_stats()"),
+        one(&db, "SELECT n || '/' || id_sum FROM shop.order_totals()"),
         "0/0"
     );
     db.exec("CALL shop.archive_orders(10)");

@@ -9,6 +9,8 @@ mod common;
 use ddl::model::database::Database;
 use ddl::model::expr::SqlExpr;
 use ddl::model::index::IndexTarget;
+use ddl::model::partition::Bound;
+use ddl::model::privilege::DefaultObjects;
 use proptest::prelude::*;
 use tests::fixtures::random::{ColumnSpec, KINDS, random_declaration};
 use tests::{apply_ok, first_migration};

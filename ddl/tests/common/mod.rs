@@ -32,7 +32,7 @@ pub const READER: &str = "shop_reader";
 /// Created by the migration.
 pub const WRITER: &str = "shop_writer";
 pub const PRICE_WITH_TAX: FunctionRef = FunctionRef::new("shop", "price_with_tax");
-pub const ORDER_STATS: FunctionRef = FunctionRef::new("shop", "order_stats");
+pub const ORDER_TOTALS_FN: FunctionRef = FunctionRef::new("shop", "order_totals");
 pub const ARCHIVE_ORDERS: FunctionRef = FunctionRef::new("shop", "archive_orders");
 pub const TEXT_CONCAT: FunctionRef = FunctionRef::new("shop", "text_concat_step");
 pub const CONCAT_ALL: FunctionRef = FunctionRef::new("shop", "concat_all");
@@ -107,7 +107,7 @@ pub fn shop() -> Database {
         // OUT parameters and a default.
         .function(
             Function::new(
-                ORDER_STATS,
+                ORDER_TOTALS_FN,
                 "record",
                 "SELECT count(*)::bigint, coalesce(sum(o.id), 0)::bigint FROM shop.orders o WHERE o.status = p_status",
             )

@@ -39,6 +39,9 @@ pub(super) fn column_type(ctx: &Ctx, ty: &ColumnType) -> String {
         ColumnType::Bytea => "BYTEA".into(),
         ColumnType::Array(inner) => format!("array({})", column_type(ctx, inner)),
         ColumnType::Enum(q) => format!("enum_type({})", ctx.type_ref(q)),
+        ColumnType::Domain(q) => format!("domain({})", ctx.domain(q)),
+        ColumnType::Composite(q) => format!("composite({})", ctx.composite(q)),
+        ColumnType::Range(q) => format!("range({})", ctx.range(q)),
         ColumnType::Custom {
             name,
             extension: Some(e),
@@ -80,17 +83,25 @@ pub(super) fn column(ctx: &Ctx, c: &Column, inline_pk: bool, extra: &str) -> Str
         nullable,
         default,
         identity,
+        serial,
         generated,
         comment,
+        collation,
+        renamed_from: _,
         origin: _,
         converted_from: _,
         backfill: _,
         ..
     } = c;
     let mut out = format!("col({}, {})", string(name), column_type(ctx, ty));
+    if let Some(c) = collation {
+        let _ = write!(out, ".collate({})", string(c));
+    }
     match identity {
         Some(Identity::ByDefault) => out.push_str(".identity()"),
         Some(Identity::Always) => out.push_str(".identity_always()"),
+        // `.serial()` makes the column NOT NULL itself.
+        None if *serial => out.push_str(".serial()"),
         None if !nullable && !inline_pk => out.push_str(".not_null()"),
         None => {}
     }

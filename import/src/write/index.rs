@@ -5,6 +5,7 @@ use crate::names::string;
 use ddl::model::index::{Index, IndexKey, IndexMethod, IndexTarget, NullsOrder, SortOrder};
 use std::fmt::Write as _;
 
+/// `tname` is the table's (or materialized view's) name, which default index names start with.
 pub(super) fn index(tname: &str, i: &Index) -> String {
     let Index {
         name,
@@ -14,6 +15,8 @@ pub(super) fn index(tname: &str, i: &Index) -> String {
         method,
         include,
         predicate,
+        comment,
+        renamed_from: _,
         origin: _,
     } = i;
     let plain: Option<Vec<String>> = keys
@@ -66,13 +69,8 @@ pub(super) fn index(tname: &str, i: &Index) -> String {
             s
         }
     };
-    match method {
-        IndexMethod::BTree => {}
-        IndexMethod::Hash => out.push_str(".using(IndexMethod::Hash)"),
-        IndexMethod::Gin => out.push_str(".using(IndexMethod::Gin)"),
-        IndexMethod::Gist => out.push_str(".using(IndexMethod::Gist)"),
-        IndexMethod::Brin => out.push_str(".using(IndexMethod::Brin)"),
-        IndexMethod::SpGist => out.push_str(".using(IndexMethod::SpGist)"),
+    if *method != IndexMethod::BTree {
+        let _ = write!(out, ".using({})", method_path(*method));
     }
     if *unique {
         out.push_str(".unique()");
@@ -86,5 +84,20 @@ pub(super) fn index(tname: &str, i: &Index) -> String {
     if let Some(p) = predicate {
         let _ = write!(out, ".filter({})", string(p.as_str()));
     }
+    if let Some(c) = comment {
+        let _ = write!(out, ".comment({})", string(c));
+    }
     out
+}
+
+/// `IndexMethod::Gist`.
+pub(super) fn method_path(m: IndexMethod) -> &'static str {
+    match m {
+        IndexMethod::BTree => "IndexMethod::BTree",
+        IndexMethod::Hash => "IndexMethod::Hash",
+        IndexMethod::Gin => "IndexMethod::Gin",
+        IndexMethod::Gist => "IndexMethod::Gist",
+        IndexMethod::Brin => "IndexMethod::Brin",
+        IndexMethod::SpGist => "IndexMethod::SpGist",
+    }
 }

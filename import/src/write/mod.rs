@@ -3,14 +3,22 @@
 //! per object kind renders that kind's builder chain; each destructures its model struct,
 //! so a field added to the model is a compile error here until it is written.
 
+mod aggregate;
 mod column;
+mod composite;
+mod domain;
+mod exclusion;
 mod function;
 mod index;
 mod objects;
+mod partition;
 mod policy;
+mod privilege;
 mod rows;
+mod sequence;
 mod table;
 mod trigger;
+mod view;
 
 use crate::leftover::Leftover;
 use crate::names::{PRELUDE, Scope, ident, string};
@@ -34,6 +42,11 @@ pub(crate) struct Ctx {
     tables: HashMap<QName, Handle>,
     functions: HashMap<QName, Handle>,
     types: HashMap<QName, Handle>,
+    views: HashMap<QName, Handle>,
+    sequences: HashMap<QName, Handle>,
+    domains: HashMap<QName, Handle>,
+    composites: HashMap<QName, Handle>,
+    ranges: HashMap<QName, Handle>,
     module: String,
 }
 
@@ -72,6 +85,44 @@ impl Ctx {
             |h| self.path(h),
         )
     }
+
+    fn of(&self, map: &HashMap<QName, Handle>, kind: &str, q: &QName) -> String {
+        map.get(q).map_or_else(
+            || format!("{kind}::new({}, {})", string(&q.schema), string(&q.name)),
+            |h| self.path(h),
+        )
+    }
+
+    pub(crate) fn view(&self, q: &QName) -> String {
+        self.of(&self.views, "ViewRef", q)
+    }
+
+    pub(crate) fn sequence(&self, q: &QName) -> String {
+        self.of(&self.sequences, "SequenceRef", q)
+    }
+
+    pub(crate) fn domain(&self, q: &QName) -> String {
+        self.of(&self.domains, "DomainRef", q)
+    }
+
+    pub(crate) fn composite(&self, q: &QName) -> String {
+        self.of(&self.composites, "CompositeRef", q)
+    }
+
+    pub(crate) fn range(&self, q: &QName) -> String {
+        self.of(&self.ranges, "RangeRef", q)
+    }
+
+    /// A table, view or sequence (what `GRANT .. ON TABLE` takes), by its handle.
+    pub(crate) fn relation(&self, q: &QName) -> String {
+        if self.views.contains_key(q) {
+            self.view(q)
+        } else if self.sequences.contains_key(q) {
+            self.sequence(q)
+        } else {
+            self.table(q)
+        }
+    }
 }
 
 /// One written file, its path relative to the output directory.
@@ -101,7 +152,27 @@ struct Members<'a> {
     enums: Vec<&'a ddl::model::objects::EnumType>,
     functions: Vec<&'a ddl::model::objects::Function>,
     tables: Vec<&'a ddl::model::table::Table>,
+    views: Vec<&'a ddl::model::view::View>,
+    sequences: Vec<&'a ddl::model::sequence::Sequence>,
+    domains: Vec<&'a ddl::model::domain::Domain>,
+    composites: Vec<&'a ddl::model::composite::CompositeType>,
+    ranges: Vec<&'a ddl::model::composite::RangeType>,
+    aggregates: Vec<&'a ddl::model::function::Aggregate>,
+    grants: Vec<&'a ddl::model::privilege::Grant>,
+    default_privileges: Vec<&'a ddl::model::privilege::DefaultPrivileges>,
     leftovers: Vec<&'a Leftover>,
+}
+
+/// The schema a grant's target lives in.
+fn grant_schema(g: &ddl::model::privilege::Grant) -> &str {
+    use ddl::model::privilege::GrantTarget;
+    match &g.on {
+        GrantTarget::Schema(s) => s,
+        GrantTarget::Table(q)
+        | GrantTarget::Sequence(q)
+        | GrantTarget::Function(q)
+        | GrantTarget::Type(q) => &q.schema,
+    }
 }
 
 /// Every file of the declaration (unformatted: see [`crate::format`]).
@@ -111,12 +182,38 @@ pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
     let order: Vec<usize> = graph
         .order()
         .unwrap_or_else(|_| (0..graph.objects.len()).collect());
+    // Raw SQL objects are never read from a database (`adopt` reports any as left out).
+    let Database {
+        extensions,
+        schemas: schema_list,
+        enums,
+        functions,
+        tables,
+        views,
+        raws: _,
+        sequences,
+        domains,
+        composites,
+        ranges,
+        roles,
+        grants,
+        default_privileges,
+        aggregates,
+    } = db;
     let mut schemas: BTreeSet<&str> = BTreeSet::new();
-    schemas.extend(db.schemas.iter().map(|s| s.name.as_str()));
-    schemas.extend(db.enums.iter().map(|e| e.name.schema.as_str()));
-    schemas.extend(db.functions.iter().map(|f| f.name.schema.as_str()));
-    schemas.extend(db.tables.iter().map(|t| t.name.schema.as_str()));
-    let with_extensions = !db.extensions.is_empty();
+    schemas.extend(schema_list.iter().map(|s| s.name.as_str()));
+    schemas.extend(enums.iter().map(|e| e.name.schema.as_str()));
+    schemas.extend(functions.iter().map(|f| f.name.schema.as_str()));
+    schemas.extend(tables.iter().map(|t| t.name.schema.as_str()));
+    schemas.extend(views.iter().map(|v| v.name.schema.as_str()));
+    schemas.extend(sequences.iter().map(|v| v.name.schema.as_str()));
+    schemas.extend(domains.iter().map(|v| v.name.schema.as_str()));
+    schemas.extend(composites.iter().map(|v| v.name.schema.as_str()));
+    schemas.extend(ranges.iter().map(|v| v.name.schema.as_str()));
+    schemas.extend(aggregates.iter().map(|v| v.name.schema.as_str()));
+    schemas.extend(grants.iter().map(grant_schema));
+    schemas.extend(default_privileges.iter().map(|d| d.schema.as_str()));
+    let with_extensions = !extensions.is_empty();
 
     let mut modules = Scope::reserving(&["extensions"]);
     let mut module_of: HashMap<&str, String> = HashMap::new();
@@ -124,10 +221,10 @@ pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
         module_of.insert(s, modules.snake(s, "schema"));
     }
     let mut members: HashMap<&str, Members<'_>> = HashMap::new();
-    for s in &db.schemas {
+    for s in schema_list {
         members.entry(&s.name).or_default().schema = Some(s);
     }
-    let mut enums: Vec<_> = db.enums.iter().collect();
+    let mut enums: Vec<_> = enums.iter().collect();
     enums.sort_by(|a, b| a.name.cmp(&b.name));
     for e in enums {
         members.entry(&e.name.schema).or_default().enums.push(e);
@@ -135,9 +232,33 @@ pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
     for &i in &order {
         match graph.objects[i] {
             Object::Function(f) => members.entry(&f.name.schema).or_default().functions.push(f),
+            Object::Aggregate(a) => members
+                .entry(&a.name.schema)
+                .or_default()
+                .aggregates
+                .push(a),
             Object::Table(t) => members.entry(&t.name.schema).or_default().tables.push(t),
+            Object::View(v) => members.entry(&v.name.schema).or_default().views.push(v),
+            Object::Sequence(q) => members.entry(&q.name.schema).or_default().sequences.push(q),
+            Object::Domain(d) => members.entry(&d.name.schema).or_default().domains.push(d),
+            Object::Composite(c) => members
+                .entry(&c.name.schema)
+                .or_default()
+                .composites
+                .push(c),
+            Object::Range(r) => members.entry(&r.name.schema).or_default().ranges.push(r),
             _ => {}
         }
+    }
+    for g in grants {
+        members.entry(grant_schema(g)).or_default().grants.push(g);
+    }
+    for d in default_privileges {
+        members
+            .entry(&d.schema)
+            .or_default()
+            .default_privileges
+            .push(d);
     }
     let mut unplaced = Vec::new();
     for l in leftovers {
@@ -147,41 +268,52 @@ pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
         }
     }
 
-    // Handles: one constant namespace per module (types, then functions, then tables).
+    // Handles: one constant namespace per module (types, then functions, then tables,
+    // views and sequences). Overloads share one function handle.
     let mut ctx = Ctx::default();
     for s in &schemas {
-        let m = &members[s];
+        let m = members.entry(s).or_default();
         let module = module_of[s].clone();
         let mut consts = Scope::reserving(PRELUDE);
+        let mut add =
+            |map: &mut HashMap<QName, Handle>, q: &QName, fallback: &str, suffix: &str| {
+                if !map.contains_key(q) {
+                    let constant = consts.upper(&q.name, fallback, suffix);
+                    map.insert(
+                        q.clone(),
+                        Handle {
+                            module: module.clone(),
+                            constant,
+                        },
+                    );
+                }
+            };
         for e in &m.enums {
-            let constant = consts.upper(&e.name.name, "TYPE", "_TYPE");
-            ctx.types.insert(
-                e.name.clone(),
-                Handle {
-                    module: module.clone(),
-                    constant,
-                },
-            );
+            add(&mut ctx.types, &e.name, "TYPE", "_TYPE");
+        }
+        for d in &m.domains {
+            add(&mut ctx.domains, &d.name, "DOMAIN", "_DOMAIN");
+        }
+        for c in &m.composites {
+            add(&mut ctx.composites, &c.name, "TYPE", "_TYPE");
+        }
+        for r in &m.ranges {
+            add(&mut ctx.ranges, &r.name, "RANGE", "_RANGE");
         }
         for f in &m.functions {
-            let constant = consts.upper(&f.name.name, "FUNCTION", "_FN");
-            ctx.functions.insert(
-                f.name.clone(),
-                Handle {
-                    module: module.clone(),
-                    constant,
-                },
-            );
+            add(&mut ctx.functions, &f.name, "FUNCTION", "_FN");
+        }
+        for a in &m.aggregates {
+            add(&mut ctx.functions, &a.name, "AGGREGATE", "_AGG");
         }
         for t in &m.tables {
-            let constant = consts.upper(&t.name.name, "TABLE", "_TABLE");
-            ctx.tables.insert(
-                t.name.clone(),
-                Handle {
-                    module: module.clone(),
-                    constant,
-                },
-            );
+            add(&mut ctx.tables, &t.name, "TABLE", "_TABLE");
+        }
+        for v in &m.views {
+            add(&mut ctx.views, &v.name, "VIEW", "_VIEW");
+        }
+        for q in &m.sequences {
+            add(&mut ctx.sequences, &q.name, "SEQUENCE", "_SEQ");
         }
     }
 
@@ -189,7 +321,7 @@ pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
     if with_extensions {
         out.push(File::of_items(
             "extensions.rs".to_owned(),
-            vec![objects::extensions_module(&db.extensions, header)],
+            vec![objects::extensions_module(extensions, header)],
         ));
     }
     for s in &schemas {
@@ -199,12 +331,15 @@ pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
             schema_module(&ctx, s, &members[s], header),
         ));
     }
+    let mut roles: Vec<_> = roles.iter().collect();
+    roles.sort_by(|a, b| a.name.cmp(&b.name));
     out.push(File::of_items(
         "lib.rs".to_owned(),
         vec![lib_rs(
             &schemas,
             &module_of,
             with_extensions,
+            &roles,
             &unplaced,
             header,
         )],
@@ -228,6 +363,7 @@ fn lib_rs(
     schemas: &BTreeSet<&str>,
     module_of: &HashMap<&str, String>,
     with_extensions: bool,
+    roles: &[&ddl::model::privilege::Role],
     unplaced: &[&Leftover],
     header: &str,
 ) -> String {
@@ -245,6 +381,9 @@ fn lib_rs(
     for m in &mods {
         let _ = write!(out, "\n.merge({}::database())", ident(m));
     }
+    for r in roles {
+        let _ = write!(out, "\n.role({})", privilege::role(r));
+    }
     out.push_str("\n}\n");
     out
 }
@@ -258,32 +397,45 @@ fn schema_module(ctx: &Ctx, schema: &str, m: &Members<'_>, header: &str) -> Vec<
     );
     leftover_comment(&mut out, &m.leftovers);
     out.push_str("\nuse ddl::prelude::*;\n\n");
+    let mut consts =
+        |kind: &str, map: &HashMap<QName, Handle>, q: &QName, done: &mut BTreeSet<String>| {
+            let constant = &map[q].constant;
+            if done.insert(constant.clone()) {
+                let _ = writeln!(
+                    out,
+                    "pub const {constant}: {kind} = {kind}::new({}, {});",
+                    string(&q.schema),
+                    string(&q.name)
+                );
+            }
+        };
+    let mut done = BTreeSet::new();
     for e in &m.enums {
-        let _ = writeln!(
-            out,
-            "pub const {}: TypeRef = TypeRef::new({}, {});",
-            ctx.types[&e.name].constant,
-            string(&e.name.schema),
-            string(&e.name.name)
-        );
+        consts("TypeRef", &ctx.types, &e.name, &mut done);
+    }
+    for d in &m.domains {
+        consts("DomainRef", &ctx.domains, &d.name, &mut done);
+    }
+    for c in &m.composites {
+        consts("CompositeRef", &ctx.composites, &c.name, &mut done);
+    }
+    for r in &m.ranges {
+        consts("RangeRef", &ctx.ranges, &r.name, &mut done);
     }
     for f in &m.functions {
-        let _ = writeln!(
-            out,
-            "pub const {}: FunctionRef = FunctionRef::new({}, {});",
-            ctx.functions[&f.name].constant,
-            string(&f.name.schema),
-            string(&f.name.name)
-        );
+        consts("FunctionRef", &ctx.functions, &f.name, &mut done);
+    }
+    for a in &m.aggregates {
+        consts("FunctionRef", &ctx.functions, &a.name, &mut done);
     }
     for t in &m.tables {
-        let _ = writeln!(
-            out,
-            "pub const {}: TableRef = TableRef::new({}, {});",
-            ctx.tables[&t.name].constant,
-            string(&t.name.schema),
-            string(&t.name.name)
-        );
+        consts("TableRef", &ctx.tables, &t.name, &mut done);
+    }
+    for v in &m.views {
+        consts("ViewRef", &ctx.views, &v.name, &mut done);
+    }
+    for q in &m.sequences {
+        consts("SequenceRef", &ctx.sequences, &q.name, &mut done);
     }
     // Table functions: snake_case, unique next to `database` and the prelude.
     let mut fns = Scope::reserving(PRELUDE);
@@ -301,8 +453,23 @@ fn schema_module(ctx: &Ctx, schema: &str, m: &Members<'_>, header: &str) -> Vec<
     for e in &m.enums {
         let _ = write!(out, "\n.enum_type({})", objects::enum_type(ctx, e));
     }
+    for d in &m.domains {
+        let _ = write!(out, "\n.domain({})", domain::domain(ctx, d));
+    }
+    for c in &m.composites {
+        let _ = write!(out, "\n.composite({})", composite::composite(ctx, c));
+    }
+    for r in &m.ranges {
+        let _ = write!(out, "\n.range({})", composite::range(ctx, r));
+    }
+    for q in &m.sequences {
+        let _ = write!(out, "\n.sequence({})", sequence::sequence(ctx, q));
+    }
     for f in &m.functions {
         let _ = write!(out, "\n.function({})", function::function(ctx, f));
+    }
+    for a in &m.aggregates {
+        let _ = write!(out, "\n.aggregate({})", aggregate::aggregate(ctx, a));
     }
     if table_fns.len() <= 100 {
         for name in &table_fns {
@@ -312,6 +479,19 @@ fn schema_module(ctx: &Ctx, schema: &str, m: &Members<'_>, header: &str) -> Vec<
         // One array rather than a chain of thousands of calls, which rustfmt is slow on.
         let calls: Vec<String> = table_fns.iter().map(|n| format!("{n}()")).collect();
         let _ = write!(out, "\n.tables([{}])", calls.join(", "));
+    }
+    for v in &m.views {
+        let _ = write!(out, "\n.view({})", view::view(ctx, v));
+    }
+    for g in &m.grants {
+        let _ = write!(out, "\n.grant({})", privilege::grant(ctx, g));
+    }
+    for d in &m.default_privileges {
+        let _ = write!(
+            out,
+            "\n.default_privileges({})",
+            privilege::default_privileges(d)
+        );
     }
     out.push_str("\n}\n");
     let mut items = vec![out];

@@ -38,6 +38,7 @@ pub(super) fn schema(s: &Schema) -> String {
     let Schema {
         name,
         comment,
+        renamed_from: _,
         origin: _,
     } = s;
     let mut out = format!("Schema::new({})", string(name));
@@ -52,6 +53,8 @@ pub(super) fn enum_type(ctx: &Ctx, e: &EnumType) -> String {
         name,
         values,
         comment,
+        renamed_from: _,
+        renamed_values: _,
         origin: _,
     } = e;
     let mut out = format!("EnumType::new({}, {})", ctx.type_ref(name), list(values));

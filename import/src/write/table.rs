@@ -3,7 +3,7 @@
 //! constraints of several columns, indexes, triggers, RLS and policies.
 
 use super::objects::list;
-use super::{Ctx, column, index, policy, rows, trigger};
+use super::{Ctx, column, exclusion, index, partition, policy, rows, trigger};
 use crate::names::string;
 use ddl::model::constraint::{Check, Deferrable, FkAction, ForeignKey, PrimaryKey, Unique};
 use ddl::model::table::{Rls, Table};
@@ -24,10 +24,20 @@ pub(super) fn table(ctx: &Ctx, t: &Table) -> String {
         policies,
         comment,
         rows,
+        partition_by,
+        partition_of,
+        exclusions,
+        renamed_from: _,
         origin: _,
     } = t;
     let tname = &name.name;
-    let mut out = format!("Table::new({})", ctx.table(name));
+    let mut out = match partition_of {
+        Some(p) => partition::partition_of(ctx, name, p),
+        None => format!("Table::new({})", ctx.table(name)),
+    };
+    // Comments of the primary key, unique and check constraints: `.constraint_comment`
+    // once they are all declared.
+    let mut constraint_comments: Vec<(&String, &String)> = Vec::new();
     if let Some(c) = comment {
         let _ = write!(out, "\n.comment({})", string(c));
     }
@@ -54,6 +64,8 @@ pub(super) fn table(ctx: &Ctx, t: &Table) -> String {
                 name: un,
                 columns: ucols,
                 nulls_not_distinct,
+                comment: _,
+                renamed_from: _,
                 origin: _,
             } = u;
             if !nulls_not_distinct && single(ucols).as_deref() == Some(c.name.as_str()) {
@@ -66,7 +78,7 @@ pub(super) fn table(ctx: &Ctx, t: &Table) -> String {
             }
         }
         for (i, ch) in checks.iter().enumerate() {
-            if ch.name == format!("{tname}_{}_check", c.name) {
+            if !ch.not_valid && ch.name == format!("{tname}_{}_check", c.name) {
                 checks_done.insert(i);
                 let _ = write!(extra, ".check({})", string(ch.expr.as_str()));
             }
@@ -84,6 +96,8 @@ pub(super) fn table(ctx: &Ctx, t: &Table) -> String {
         let PrimaryKey {
             name: pk,
             columns,
+            comment: _,
+            renamed_from: _,
             origin: _,
         } = p;
         if *pk == format!("{tname}_pkey") {
@@ -121,9 +135,38 @@ pub(super) fn table(ctx: &Ctx, t: &Table) -> String {
         let Check {
             name,
             expr,
+            not_valid,
+            comment: _,
+            renamed_from: _,
             origin: _,
         } = c;
-        let _ = write!(out, "\n.check({}, {})", string(name), string(expr.as_str()));
+        let builder = if *not_valid {
+            "check_not_valid"
+        } else {
+            "check"
+        };
+        let _ = write!(
+            out,
+            "\n.{builder}({}, {})",
+            string(name),
+            string(expr.as_str())
+        );
+    }
+    for e in exclusions {
+        let _ = write!(out, "\n.exclude({})", exclusion::exclusion(e));
+    }
+    if let Some(p) = primary_key {
+        constraint_comments.extend(p.comment.as_ref().map(|c| (&p.name, c)));
+    }
+    for u in uniques {
+        constraint_comments.extend(u.comment.as_ref().map(|c| (&u.name, c)));
+    }
+    for c in checks {
+        constraint_comments.extend(c.comment.as_ref().map(|t| (&c.name, t)));
+    }
+    constraint_comments.sort();
+    for (n, c) in constraint_comments {
+        let _ = write!(out, "\n.constraint_comment({}, {})", string(n), string(c));
     }
     for (i, fk) in foreign_keys.iter().enumerate() {
         if !fks_done.contains(&i) {
@@ -144,6 +187,9 @@ pub(super) fn table(ctx: &Ctx, t: &Table) -> String {
     }
     for p in policies {
         let _ = write!(out, "\n.policy({})", policy::policy(p));
+    }
+    if let Some(p) = partition_by {
+        let _ = write!(out, "\n{}", partition::partition_by(p));
     }
     if let Some(r) = rows {
         let _ = write!(out, "\n.rows({})", rows::rows(r));
@@ -173,14 +219,35 @@ fn shape(tname: &str, fk: &ForeignKey, with_on_delete: bool) -> String {
         on_update,
         deferrable,
         add_later,
+        match_full,
+        on_delete_columns,
+        not_valid,
+        comment,
+        renamed_from: _,
         origin: _,
     } = fk;
     let mut out = String::new();
     if *name != format!("{tname}_{}_fkey", columns.join("_")) {
         let _ = write!(out, ".name({})", string(name));
     }
-    if with_on_delete && *on_delete != FkAction::NoAction {
+    if !on_delete_columns.is_empty() {
+        // `ON DELETE SET NULL (cols)`: the action comes with its columns.
+        let builder = match on_delete {
+            FkAction::SetDefault => "on_delete_set_default",
+            _ => "on_delete_set_null",
+        };
+        let _ = write!(out, ".{builder}({})", list(on_delete_columns));
+    } else if with_on_delete && *on_delete != FkAction::NoAction {
         let _ = write!(out, ".on_delete({})", action(*on_delete));
+    }
+    if *match_full {
+        out.push_str(".match_full()");
+    }
+    if *not_valid {
+        out.push_str(".not_valid()");
+    }
+    if let Some(c) = comment {
+        let _ = write!(out, ".comment({})", string(c));
     }
     if *on_update != FkAction::NoAction {
         let _ = write!(out, ".on_update({})", action(*on_update));
@@ -202,7 +269,7 @@ fn column_fk(ctx: &Ctx, tname: &str, fk: &ForeignKey) -> String {
         ctx.table(&fk.ref_table),
         string(&fk.ref_columns[0])
     );
-    if fk.on_delete != FkAction::NoAction {
+    if fk.on_delete != FkAction::NoAction && fk.on_delete_columns.is_empty() {
         let _ = write!(out, ".on_delete({})", action(fk.on_delete));
     }
     let rest = shape(tname, fk, false);

@@ -3,6 +3,7 @@
 use super::Ctx;
 use super::objects::list;
 use crate::names::string;
+use ddl::model::constraint::Deferrable;
 use ddl::model::names::FunctionSource;
 use ddl::model::trigger::{ForEach, Timing, Trigger, TriggerEvent};
 use std::fmt::Write as _;
@@ -17,6 +18,9 @@ pub(super) fn trigger(ctx: &Ctx, t: &Trigger) -> String {
         function,
         function_source,
         args,
+        old_table,
+        new_table,
+        constraint,
         origin: _,
     } = t;
     let (s, n) = (string(&function.schema), string(&function.name));
@@ -28,10 +32,12 @@ pub(super) fn trigger(ctx: &Ctx, t: &Trigger) -> String {
         }
     };
     let name = string(name);
-    let mut out = match timing {
-        Timing::Before => format!("Trigger::before({name}, {f})"),
-        Timing::After => format!("Trigger::after({name}, {f})"),
-        Timing::InsteadOf => format!("Trigger::new({name}, Timing::InsteadOf, {f})"),
+    let mut out = match (timing, constraint) {
+        // A constraint trigger is always AFTER .. FOR EACH ROW (PostgreSQL's rule).
+        (_, Some(_)) => format!("Trigger::constraint({name}, {f})"),
+        (Timing::Before, None) => format!("Trigger::before({name}, {f})"),
+        (Timing::After, None) => format!("Trigger::after({name}, {f})"),
+        (Timing::InsteadOf, None) => format!("Trigger::instead_of({name}, {f})"),
     };
     for e in events {
         match e {
@@ -50,6 +56,17 @@ pub(super) fn trigger(ctx: &Ctx, t: &Trigger) -> String {
     }
     if let Some(w) = when {
         let _ = write!(out, ".when({})", string(w.as_str()));
+    }
+    if let Some(o) = old_table {
+        let _ = write!(out, ".referencing_old_table({})", string(o));
+    }
+    if let Some(n) = new_table {
+        let _ = write!(out, ".referencing_new_table({})", string(n));
+    }
+    match constraint {
+        None | Some(Deferrable::No) => {}
+        Some(Deferrable::InitiallyDeferred) => out.push_str(".deferrable()"),
+        Some(Deferrable::InitiallyImmediate) => out.push_str(".deferrable_immediate()"),
     }
     for a in args {
         let _ = write!(out, ".arg({})", string(a));

@@ -122,13 +122,15 @@ pub(super) fn column_type(c: &cat::ColumnRow) -> ColumnType {
         text
     };
     let user = QName::new(&c.base_schema, &c.base_name);
+    // Built-in ranges (`tstzrange`) and types of extensions are not declared types.
+    let declared = c.base_schema != "pg_catalog" && c.base_extension.is_none();
     let base = if c.base_kind == "e" {
         ColumnType::Enum(user)
-    } else if c.base_kind == "d" {
+    } else if c.base_kind == "d" && declared {
         ColumnType::Domain(user)
-    } else if c.base_kind == "c" {
+    } else if c.base_kind == "c" && declared {
         ColumnType::Composite(user)
-    } else if c.base_kind == "r" {
+    } else if c.base_kind == "r" && declared {
         ColumnType::Range(user)
     } else if c.base_extension.as_deref() == Some("citext") && c.base_name == "citext" {
         ColumnType::Citext
