@@ -11,8 +11,8 @@ pub mod shop;
 #[macro_export]
 macro_rules! for_each_entity {
     ($m:ident) => {
-        $m!($crate::shop::carts);
         $m!($crate::shop::bookings);
+        $m!($crate::shop::carts);
         $m!($crate::shop::countries);
         $m!($crate::shop::notes);
         $m!($crate::shop::users);

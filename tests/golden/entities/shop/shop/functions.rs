@@ -2,10 +2,10 @@
 //! Typed calls of the functions of schema `shop`.
 //!
 //! Not wrapped (no plain Rust mapping):
-//! - `shop.order_totals` (OUT parameter n)
-//! - `shop.price_with_tax` (an overload: shop.price_with_tax(numeric, numeric))
 //! - `shop.check_booking` (a trigger function)
 //! - `shop.count_items` (a trigger function)
+//! - `shop.order_totals` (OUT parameter n)
+//! - `shop.price_with_tax` (an overload: shop.price_with_tax(numeric, numeric))
 //! - `shop.touch` (a trigger function)
 //! - `shop.user_directory_insert` (a trigger function)
 
