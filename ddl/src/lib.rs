@@ -33,9 +33,9 @@ pub mod prelude {
     pub use crate::model::objects::{EnumType, Extension, Function, Schema, Volatility};
     pub use crate::model::partition::{Bound, PartitionKey, PartitionStrategy, monthly_partitions};
     pub use crate::model::policy::{Policy, PolicyCommand};
+    pub use crate::model::privilege::{DefaultObjects, DefaultPrivileges, Grant, Privilege, Role};
     pub use crate::model::raw::Raw;
     pub use crate::model::sequence::Sequence;
-    pub use crate::model::privilege::{DefaultObjects, DefaultPrivileges, Grant, Privilege, Role};
     pub use crate::model::table::{Table, lit};
     pub use crate::model::trigger::{ForEach, Timing, Trigger};
     pub use crate::model::types::*;

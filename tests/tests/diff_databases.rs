@@ -329,8 +329,7 @@ fn objects_the_model_cannot_represent_are_listed_not_fatal() {
         "{}",
         introspect::drift::render(&d.statements)
     );
-    for expected in [
-    ] {
+    for expected in [] {
         assert!(
             listed.iter().any(|l| l == expected),
             "{expected} missing from {listed:?}"

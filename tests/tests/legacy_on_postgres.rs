@@ -92,7 +92,11 @@ fn legacy() -> Database {
         .table(
             Table::new(ORDERS)
                 .column(col("id", INT).serial().primary_key())
-                .column(col("customer_id", INT).not_null().references(CUSTOMERS, "id"))
+                .column(
+                    col("customer_id", INT)
+                        .not_null()
+                        .references(CUSTOMERS, "id"),
+                )
                 .column(col("placed_at", TIMESTAMPTZ).not_null().default("now()"))
                 .column(col("shipped_at", TIMESTAMPTZ))
                 .index(Index::named("orders_customer_id_idx", ["customer_id"])),
@@ -110,7 +114,11 @@ fn legacy() -> Database {
             Table::new(EVENTS)
                 .column(col("id", BIGINT).not_null())
                 .column(col("happened_at", TIMESTAMPTZ).not_null())
-                .column(col("customer_id", INT).not_null().references(CUSTOMERS, "id"))
+                .column(
+                    col("customer_id", INT)
+                        .not_null()
+                        .references(CUSTOMERS, "id"),
+                )
                 .column(col("kind", TEXT).not_null())
                 .primary_key(["id", "happened_at"])
                 .partition_by(PartitionStrategy::Range, ["happened_at"]),

@@ -116,7 +116,12 @@ pub(super) fn collect_edges(
             Dep::Function(q) => overloads(q).unwrap_or_default().to_vec(),
             Dep::Table(q) => table(q).into_iter().collect(),
             Dep::View(q) => view(q).into_iter().collect(),
-            Dep::Raw(r) => l.by_key.get(&(12, "", r.as_str())).copied().into_iter().collect(),
+            Dep::Raw(r) => l
+                .by_key
+                .get(&(12, "", r.as_str()))
+                .copied()
+                .into_iter()
+                .collect(),
         }
     };
     let user_type = |kind: u8, q: &QName| {

@@ -2,13 +2,13 @@
 
 pub mod diff;
 mod edges;
-mod functions;
 pub mod enum_rebuild;
+mod functions;
 pub mod graph;
 pub mod object;
-pub(crate) mod view;
-mod types;
 mod partition_change;
 mod privilege_edges;
 pub mod rename;
 mod rename_column;
+mod types;
+pub(crate) mod view;

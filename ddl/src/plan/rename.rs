@@ -1,20 +1,22 @@
 //! Renames by explicit hint, never by guessing. A declaration says `.renamed_from("old")`
-//! on a schema, table, column, index, constraint, function or enum type (and
-//! `.value_renamed(old, new)` for an enum value); when the snapshot has the old name and not
+//! on a schema, table, column, index, constraint, function, enum type, domain, composite
+//! or range type, sequence, view or materialized view (and `.value_renamed(old, new)` for
+//! an enum value); when the snapshot has the old name and not
 //! the new one, the migration renames (`ALTER ... RENAME`, data kept) and the rest of the
 //! diff is planned from the snapshot with the rename applied, so a column both renamed and
 //! changed gets the rename and then the change. Down is the diff back, then the renames
 //! reversed. A hint whose new name the snapshot already has is done: it is ignored, so it
 //! may stay in the code.
 //!
-//! A kind joins by exposing its `renamed_from` and adding a `rename_*` step here: views and
-//! sequences (built on other branches) join the same way once merged.
+//! A kind joins by exposing its `renamed_from` and adding a step here (for an object named
+//! by schema and name, one call of [`Step::qualified`]).
 
 use crate::model::database::Database;
 use crate::model::hint::RenamedFrom;
 use crate::model::names::{Origin, QName};
 use crate::model::table::Table;
 use crate::model::types::ColumnType;
+use crate::model::view::Dep;
 use crate::sql::ident::{ident, qname};
 use crate::sql::render::{LockMode, Stmt};
 use crate::validate::{Code, Diagnostic};
@@ -68,11 +70,14 @@ pub fn resolve<'a>(
     };
     step.schemas(new);
     step.enums(new);
+    step.types(new);
     step.functions(new);
+    step.sequences(new);
     step.tables(new);
     for t in new.tables.iter().filter(|t| !hints_of(t).is_empty()) {
         step.table_parts(t);
     }
+    step.views(new);
     if errors.is_empty() {
         Ok((Cow::Owned(db), out))
     } else {
@@ -91,6 +96,43 @@ fn has_hints(new: &Database) -> bool {
             .tables
             .iter()
             .any(|t| t.renamed_from.old().is_some() || !hints_of(t).is_empty())
+        || !qualified_hints(new).is_empty()
+}
+
+/// A hint of an object named by schema and name, other than a table, enum or function:
+/// (kind as messages say it, the hint, the new name, where it is declared).
+type QualifiedHint<'a> = (&'static str, &'a RenamedFrom, &'a QName, Origin);
+
+/// The hints of views, sequences, domains, composite and range types.
+fn qualified_hints(new: &Database) -> Vec<QualifiedHint<'_>> {
+    let mut out: Vec<QualifiedHint<'_>> = Vec::new();
+    out.extend(
+        new.views
+            .iter()
+            .map(|v| (v.kind(), &v.renamed_from, &v.name, v.origin)),
+    );
+    out.extend(
+        new.sequences
+            .iter()
+            .map(|x| ("sequence", &x.renamed_from, &x.name, x.origin)),
+    );
+    out.extend(
+        new.domains
+            .iter()
+            .map(|x| ("domain", &x.renamed_from, &x.name, x.origin)),
+    );
+    out.extend(
+        new.composites
+            .iter()
+            .map(|x| ("type", &x.renamed_from, &x.name, x.origin)),
+    );
+    out.extend(
+        new.ranges
+            .iter()
+            .map(|x| ("type", &x.renamed_from, &x.name, x.origin)),
+    );
+    out.retain(|(_, h, _, _)| h.old().is_some());
+    out
 }
 
 struct Step<'a> {
@@ -195,11 +237,7 @@ impl Step<'_> {
                         x.name = e.name.clone();
                     }
                 }
-                for_each_type(self.db, |q| {
-                    if *q == old {
-                        *q = e.name.clone();
-                    }
-                });
+                rename_type(self.db, &old, &e.name);
             }
             // Values: (old, new) pairs, done when the snapshot's type has `new` already.
             let Some(snap) = self.db.enums.iter_mut().find(|x| x.name == e.name) else {
@@ -234,6 +272,161 @@ impl Step<'_> {
                         format!("ALTER TYPE {q} RENAME VALUE {} TO {};", lit(to), lit(from)),
                     ),
                 );
+            }
+        }
+    }
+
+    /// Decides the hint of an object named by schema and name, among `names` (the snapshot's
+    /// objects of its kind): the old name, when it is a rename.
+    fn qualified(
+        &mut self,
+        what: &str,
+        hint: &RenamedFrom,
+        name: &QName,
+        origin: Origin,
+        names: &[QName],
+    ) -> Option<QName> {
+        let in_schema = |n: &str| names.contains(&QName::new(&name.schema, n));
+        match self.decide(
+            hint,
+            &name.name,
+            &format!("{what} {name}"),
+            name.to_string(),
+            origin,
+            in_schema,
+        )? {
+            Found::Done => None,
+            Found::Rename => Some(QName::new(&name.schema, hint.old().unwrap_or_default())),
+        }
+    }
+
+    /// Domains, composite and range types: `ALTER DOMAIN | TYPE .. RENAME TO`; columns,
+    /// fields and other types using them follow.
+    fn types(&mut self, new: &Database) {
+        for d in new
+            .domains
+            .iter()
+            .filter(|d| d.renamed_from.old().is_some())
+        {
+            let names: Vec<QName> = self.db.domains.iter().map(|x| x.name.clone()).collect();
+            if let Some(old) = self.qualified("domain", &d.renamed_from, &d.name, d.origin, &names)
+            {
+                self.out.push(
+                    rename_stmt("domain", &d.name, "DOMAIN", &old, &d.name.name),
+                    rename_stmt("domain", &old, "DOMAIN", &d.name, &old.name),
+                );
+                for x in &mut self.db.domains {
+                    if x.name == old {
+                        x.name = d.name.clone();
+                    }
+                }
+                rename_type(self.db, &old, &d.name);
+            }
+        }
+        for c in new
+            .composites
+            .iter()
+            .filter(|c| c.renamed_from.old().is_some())
+        {
+            let names: Vec<QName> = self.db.composites.iter().map(|x| x.name.clone()).collect();
+            if let Some(old) = self.qualified("type", &c.renamed_from, &c.name, c.origin, &names) {
+                self.out.push(
+                    rename_stmt("type", &c.name, "TYPE", &old, &c.name.name),
+                    rename_stmt("type", &old, "TYPE", &c.name, &old.name),
+                );
+                for x in &mut self.db.composites {
+                    if x.name == old {
+                        x.name = c.name.clone();
+                    }
+                }
+                rename_type(self.db, &old, &c.name);
+            }
+        }
+        for r in new.ranges.iter().filter(|r| r.renamed_from.old().is_some()) {
+            let names: Vec<QName> = self.db.ranges.iter().map(|x| x.name.clone()).collect();
+            if let Some(old) = self.qualified("type", &r.renamed_from, &r.name, r.origin, &names) {
+                self.out.push(
+                    rename_stmt("type", &r.name, "TYPE", &old, &r.name.name),
+                    rename_stmt("type", &old, "TYPE", &r.name, &old.name),
+                );
+                for x in &mut self.db.ranges {
+                    if x.name == old {
+                        x.name = r.name.clone();
+                    }
+                }
+                rename_type(self.db, &old, &r.name);
+            }
+        }
+    }
+
+    /// Standalone sequences: `ALTER SEQUENCE .. RENAME TO`, the current value kept.
+    /// Defaults calling `nextval` on it follow (PostgreSQL stores them by OID).
+    fn sequences(&mut self, new: &Database) {
+        for q in new
+            .sequences
+            .iter()
+            .filter(|q| q.renamed_from.old().is_some())
+        {
+            let names: Vec<QName> = self.db.sequences.iter().map(|x| x.name.clone()).collect();
+            let Some(old) = self.qualified("sequence", &q.renamed_from, &q.name, q.origin, &names)
+            else {
+                continue;
+            };
+            self.out.push(
+                rename_stmt("sequence", &q.name, "SEQUENCE", &old, &q.name.name)
+                    .locks(LockMode::AccessExclusive, &[&old]),
+                rename_stmt("sequence", &old, "SEQUENCE", &q.name, &old.name)
+                    .locks(LockMode::AccessExclusive, &[&q.name]),
+            );
+            for x in &mut self.db.sequences {
+                if x.name == old {
+                    x.name = q.name.clone();
+                }
+            }
+            let (from, to) = (
+                crate::model::sequence::nextval_sql(&old),
+                crate::model::sequence::nextval_sql(&q.name),
+            );
+            for t in &mut self.db.tables {
+                for c in &mut t.columns {
+                    if let Some(d) = &mut c.default
+                        && d.0.contains(&from)
+                    {
+                        d.0 = d.0.replace(&from, &to);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Views and materialized views: `ALTER [MATERIALIZED] VIEW .. RENAME TO` (the keyword
+    /// of the snapshot's view: a view that also becomes materialized is renamed first, then
+    /// rebuilt). Views depending on it by `.depends_on(..)` follow; their query text is the
+    /// user's, declared with the new name.
+    fn views(&mut self, new: &Database) {
+        for v in new.views.iter().filter(|v| v.renamed_from.old().is_some()) {
+            let names: Vec<QName> = self.db.views.iter().map(|x| x.name.clone()).collect();
+            let Some(old) = self.qualified(v.kind(), &v.renamed_from, &v.name, v.origin, &names)
+            else {
+                continue;
+            };
+            let Some(snap) = self.db.views.iter_mut().find(|x| x.name == old) else {
+                continue;
+            };
+            let (kind, keyword) = (snap.kind(), snap.keyword());
+            snap.name = v.name.clone();
+            self.out.push(
+                rename_stmt(kind, &v.name, keyword, &old, &v.name.name)
+                    .locks(LockMode::AccessExclusive, &[&old]),
+                rename_stmt(kind, &old, keyword, &v.name, &old.name)
+                    .locks(LockMode::AccessExclusive, &[&v.name]),
+            );
+            for x in &mut self.db.views {
+                for d in &mut x.depends_on {
+                    if *d == Dep::View(old.clone()) {
+                        *d = Dep::View(v.name.clone());
+                    }
+                }
             }
         }
     }
@@ -310,6 +503,20 @@ impl Step<'_> {
                     for fk in &mut x.foreign_keys {
                         if fk.ref_table == old {
                             fk.ref_table = t.name.clone();
+                        }
+                    }
+                }
+                for q in &mut self.db.sequences {
+                    if let Some((owner, _)) = &mut q.owned_by
+                        && *owner == old
+                    {
+                        *owner = t.name.clone();
+                    }
+                }
+                for v in &mut self.db.views {
+                    for d in &mut v.depends_on {
+                        if *d == Dep::Table(old.clone()) {
+                            *d = Dep::Table(t.name.clone());
                         }
                     }
                 }
@@ -522,11 +729,15 @@ fn rename_constraint(t: &mut Table, old: &str, new: &str) {
     t.exclusions.iter_mut().for_each(|x| set(&mut x.name));
 }
 
-/// Every type name a column uses, to follow a renamed type or schema.
+/// Every declared type name a column, a field, a domain, a range or a view uses, to follow
+/// a renamed type or schema.
 fn for_each_type(db: &mut Database, mut f: impl FnMut(&mut QName)) {
     fn visit(ty: &mut ColumnType, f: &mut dyn FnMut(&mut QName)) {
         match ty {
-            ColumnType::Enum(q) => f(q),
+            ColumnType::Enum(q)
+            | ColumnType::Domain(q)
+            | ColumnType::Composite(q)
+            | ColumnType::Range(q) => f(q),
             ColumnType::Array(inner) => visit(inner, f),
             _ => {}
         }
@@ -536,6 +747,37 @@ fn for_each_type(db: &mut Database, mut f: impl FnMut(&mut QName)) {
             visit(&mut c.ty, &mut f);
         }
     }
+    for d in &mut db.domains {
+        visit(&mut d.base, &mut f);
+    }
+    for c in &mut db.composites {
+        for x in &mut c.fields {
+            visit(&mut x.ty, &mut f);
+        }
+    }
+    for r in &mut db.ranges {
+        visit(&mut r.subtype, &mut f);
+    }
+    for v in &mut db.views {
+        for t in &mut v.types {
+            visit(t, &mut f);
+        }
+        for d in &mut v.depends_on {
+            if let Dep::Type(q) = d {
+                f(q);
+            }
+        }
+    }
+}
+
+/// A type renamed in the snapshot: everything naming it follows (types share one
+/// namespace in PostgreSQL, so the qualified name is the type).
+fn rename_type(db: &mut Database, old: &QName, new: &QName) {
+    for_each_type(db, |q| {
+        if q == old {
+            *q = new.clone();
+        }
+    });
 }
 
 /// A schema renamed in the snapshot: everything in it moves along.
@@ -552,12 +794,31 @@ fn move_schema(db: &mut Database, old: &str, new: &str) {
     }
     db.enums.iter_mut().for_each(|e| mv(&mut e.name));
     db.functions.iter_mut().for_each(|f| mv(&mut f.name));
+    db.domains.iter_mut().for_each(|d| mv(&mut d.name));
+    db.composites.iter_mut().for_each(|c| mv(&mut c.name));
+    db.ranges.iter_mut().for_each(|r| mv(&mut r.name));
     for t in &mut db.tables {
         mv(&mut t.name);
         t.foreign_keys
             .iter_mut()
             .for_each(|fk| mv(&mut fk.ref_table));
         t.triggers.iter_mut().for_each(|tr| mv(&mut tr.function));
+    }
+    for q in &mut db.sequences {
+        mv(&mut q.name);
+        if let Some((owner, _)) = &mut q.owned_by {
+            mv(owner);
+        }
+    }
+    for v in &mut db.views {
+        mv(&mut v.name);
+        v.triggers.iter_mut().for_each(|tr| mv(&mut tr.function));
+        for d in &mut v.depends_on {
+            match d {
+                Dep::Table(q) | Dep::View(q) | Dep::Function(q) => mv(q),
+                _ => {}
+            }
+        }
     }
     for_each_type(db, mv);
 }
@@ -608,6 +869,28 @@ fn declared_twice(new: &Database) -> Vec<Diagnostic> {
                 .any(|x| x.name == QName::new(&f.name.schema, o))
         {
             clash("function", f.name.to_string(), o, f.origin);
+        }
+    }
+    // Views, sequences, domains, composite and range types: the old name clashes with any
+    // relation (views, sequences) or any type (domains, composites, ranges) of the schema.
+    for (kind, hint, name, origin) in qualified_hints(new) {
+        let Some(o) = hint.old() else { continue };
+        if o == name.name {
+            continue;
+        }
+        let q = QName::new(&name.schema, o);
+        let declared = match kind {
+            "view" | "materialized view" => new.views.iter().any(|x| x.name == q),
+            "sequence" => new.sequences.iter().any(|x| x.name == q),
+            _ => {
+                new.domains.iter().any(|x| x.name == q)
+                    || new.composites.iter().any(|x| x.name == q)
+                    || new.ranges.iter().any(|x| x.name == q)
+                    || new.enums.iter().any(|x| x.name == q)
+            }
+        };
+        if declared {
+            clash(kind, name.to_string(), o, origin);
         }
     }
     for t in &new.tables {

@@ -5,8 +5,8 @@ mod diagnostic;
 pub mod implicit;
 mod tables;
 mod text;
-mod views;
 mod types;
+mod views;
 
 pub(crate) use constraints::needs_btree_gist;
 pub use diagnostic::{Code, Diagnostic, Diagnostics};

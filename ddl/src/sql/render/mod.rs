@@ -1,10 +1,10 @@
 //! Statements as a careful person would write them for review: upper-case keywords, one
 //! column or constraint per line, four-space indent, identifiers quoted only when needed.
 
-mod composite;
-mod domain;
 mod aggregate;
+mod composite;
 mod constraint;
+mod domain;
 mod function;
 mod index;
 mod lock;
@@ -18,10 +18,10 @@ mod table;
 mod trigger;
 mod view;
 
-pub use composite::*;
-pub use domain::*;
 pub use aggregate::*;
+pub use composite::*;
 pub use constraint::*;
+pub use domain::*;
 pub use function::*;
 pub use index::*;
 pub use lock::*;
