@@ -383,19 +383,7 @@ impl Step<'_> {
                     x.name = q.name.clone();
                 }
             }
-            let (from, to) = (
-                crate::model::sequence::nextval_sql(&old),
-                crate::model::sequence::nextval_sql(&q.name),
-            );
-            for t in &mut self.db.tables {
-                for c in &mut t.columns {
-                    if let Some(d) = &mut c.default
-                        && d.0.contains(&from)
-                    {
-                        d.0 = d.0.replace(&from, &to);
-                    }
-                }
-            }
+            follow_sequence(self.db, &old, &q.name);
         }
     }
 
@@ -427,6 +415,7 @@ impl Step<'_> {
                         *d = Dep::View(v.name.clone());
                     }
                 }
+                x.query = rename_in_query(&x.query, &old, &v.name);
             }
         }
     }
@@ -519,6 +508,7 @@ impl Step<'_> {
                             *d = Dep::Table(t.name.clone());
                         }
                     }
+                    v.query = rename_in_query(&v.query, &old, &t.name);
                 }
             }
         }
@@ -780,6 +770,108 @@ fn rename_type(db: &mut Database, old: &QName, new: &QName) {
     });
 }
 
+/// A sequence renamed in the snapshot: the defaults calling `nextval` on it follow
+/// (PostgreSQL stores them by OID, and prints the new name).
+fn follow_sequence(db: &mut Database, old: &QName, new: &QName) {
+    let (from, to) = (
+        crate::model::sequence::nextval_sql(old),
+        crate::model::sequence::nextval_sql(new),
+    );
+    for t in &mut db.tables {
+        for c in &mut t.columns {
+            if let Some(d) = &mut c.default
+                && d.0.contains(&from)
+            {
+                d.0 = d.0.replace(&from, &to);
+            }
+        }
+    }
+}
+
+/// The words of a query that are unquoted identifiers, as byte ranges: outside string
+/// literals, quoted identifiers and comments, each one whole (not the tail of a word).
+fn words(q: &str) -> Vec<(usize, usize)> {
+    let b = q.as_bytes();
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\'' | b'"' => {
+                let quote = b[i];
+                i += 1;
+                while i < b.len() && b[i] != quote {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            c if is_word(c) => {
+                let start = i;
+                while i < b.len() && is_word(b[i]) {
+                    i += 1;
+                }
+                if !b[start].is_ascii_digit() {
+                    out.push((start, i));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// A query of the snapshot after a relation it names as `schema.name` was renamed:
+/// PostgreSQL keeps the view on the renamed relation, so a declaration naming the new one
+/// in the same text is no change. Only unquoted, schema-qualified names are followed; any
+/// other way of naming it is the user's text, and the view is replaced.
+fn rename_in_query(q: &str, old: &QName, new: &QName) -> String {
+    let w = words(q);
+    let is = |r: (usize, usize), name: &str| q[r.0..r.1].eq_ignore_ascii_case(name);
+    let mut out = String::with_capacity(q.len());
+    let mut last = 0;
+    for pair in w.windows(2) {
+        let (s, n) = (pair[0], pair[1]);
+        let dotted = n.0 == s.1 + 1 && q.as_bytes()[s.1] == b'.';
+        let before = q[..s.0].chars().next_back();
+        if dotted
+            && is(s, &old.schema)
+            && is(n, &old.name)
+            && before != Some('.')
+            && s.0 >= last
+        {
+            out.push_str(&q[last..s.0]);
+            out.push_str(&qname(new));
+            last = n.1;
+        }
+    }
+    out.push_str(&q[last..]);
+    out
+}
+
+/// A query of the snapshot after a schema it names in `schema.object` was renamed.
+fn schema_in_query(q: &str, old: &str, new: &str) -> String {
+    let w = words(q);
+    let mut out = String::with_capacity(q.len());
+    let mut last = 0;
+    for pair in w.windows(2) {
+        let (s, n) = (pair[0], pair[1]);
+        let dotted = n.0 == s.1 + 1 && q.as_bytes()[s.1] == b'.';
+        let before = q[..s.0].chars().next_back();
+        if dotted && q[s.0..s.1].eq_ignore_ascii_case(old) && before != Some('.') {
+            out.push_str(&q[last..s.0]);
+            out.push_str(&ident(new));
+            last = s.1;
+        }
+    }
+    out.push_str(&q[last..]);
+    out
+}
+
 /// A schema renamed in the snapshot: everything in it moves along.
 fn move_schema(db: &mut Database, old: &str, new: &str) {
     let mv = |q: &mut QName| {
@@ -804,14 +896,22 @@ fn move_schema(db: &mut Database, old: &str, new: &str) {
             .for_each(|fk| mv(&mut fk.ref_table));
         t.triggers.iter_mut().for_each(|tr| mv(&mut tr.function));
     }
+    let mut moved = Vec::new();
     for q in &mut db.sequences {
+        if q.name.schema == old {
+            moved.push(q.name.clone());
+        }
         mv(&mut q.name);
         if let Some((owner, _)) = &mut q.owned_by {
             mv(owner);
         }
     }
+    for q in moved {
+        follow_sequence(db, &q, &QName::new(new, &q.name));
+    }
     for v in &mut db.views {
         mv(&mut v.name);
+        v.query = schema_in_query(&v.query, old, new);
         v.triggers.iter_mut().for_each(|tr| mv(&mut tr.function));
         for d in &mut v.depends_on {
             match d {
@@ -923,4 +1023,34 @@ fn declared_twice(new: &Database) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_follow_qualified_names_outside_literals_only() {
+        let (old, new) = (QName::new("app", "v"), QName::new("app", "v2"));
+        assert_eq!(
+            rename_in_query("SELECT v.id FROM app.v JOIN app.vx ON true", &old, &new),
+            "SELECT v.id FROM app.v2 JOIN app.vx ON true"
+        );
+        assert_eq!(
+            rename_in_query("SELECT 'app.v' FROM \"app\".v, APP.V -- app.v", &old, &new),
+            "SELECT 'app.v' FROM \"app\".v, app.v2 -- app.v"
+        );
+        assert_eq!(
+            rename_in_query("SELECT app.v.id FROM t, x.app.v", &old, &new),
+            "SELECT app.v2.id FROM t, x.app.v"
+        );
+        assert_eq!(
+            schema_in_query(
+                "SELECT x FROM app.t JOIN app2.t ON 'app.t' = app.f()",
+                "app",
+                "shop"
+            ),
+            "SELECT x FROM shop.t JOIN app2.t ON 'app.t' = shop.f()"
+        );
+    }
 }
