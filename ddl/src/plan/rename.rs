@@ -838,12 +838,7 @@ fn rename_in_query(q: &str, old: &QName, new: &QName) -> String {
         let (s, n) = (pair[0], pair[1]);
         let dotted = n.0 == s.1 + 1 && q.as_bytes()[s.1] == b'.';
         let before = q[..s.0].chars().next_back();
-        if dotted
-            && is(s, &old.schema)
-            && is(n, &old.name)
-            && before != Some('.')
-            && s.0 >= last
-        {
+        if dotted && is(s, &old.schema) && is(n, &old.name) && before != Some('.') && s.0 >= last {
             out.push_str(&q[last..s.0]);
             out.push_str(&qname(new));
             last = n.1;
