@@ -284,10 +284,10 @@ fn a_schema_rename_moves_views_sequences_and_types_along() {
         &generated(&Existing::default(), &db(&OLD, false, QUERY)),
     );
     // The same declaration in schema `shop`, renamed from `app`: only the schema rename.
-    let text = serde_json::to_string(&db(&OLD, false, QUERY)).unwrap();
+    let text = serde_json::to_string(&db(&OLD, false, QUERY)).expect("serializes");
     let moved: Database =
         serde_json::from_str(&text.replace("\"app\"", "\"shop\"").replace("app.", "shop."))
-            .unwrap();
+            .expect("reads back");
     let mut moved = moved;
     moved.schemas[0] = Schema::new("shop").renamed_from("app");
     let m = generated(&first, &moved);
