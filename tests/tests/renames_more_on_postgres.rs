@@ -115,13 +115,10 @@ fn renamed_views_sequences_and_domains_keep_their_contents_and_down_restores_the
         "rm.money",
         "the column uses the renamed domain"
     );
-    let (ok, err) = (
-        tests::apply(&db, "INSERT INTO rm.t VALUES (9, -1)"),
-        "amount_positive",
-    );
+    let bad = tests::apply(&db, "INSERT INTO rm.t VALUES (9, -1)");
     assert!(
-        ok.as_ref().is_err_and(|e| e.contains(err)),
-        "the domain's check still holds: {ok:?}"
+        bad.as_ref().is_err_and(|e| e.contains("amount_positive")),
+        "the domain's check still holds: {bad:?}"
     );
     assert_eq!(one(&db, "SELECT id FROM rm.large ORDER BY 1"), "2");
     assert_eq!(
@@ -200,5 +197,81 @@ fn a_hint_naming_nothing_or_a_declared_name_is_an_error() {
         err.codes(),
         vec![ddl::validate::Code::RenameSourceDeclared],
         "{err}"
+    );
+}
+
+#[test]
+fn a_view_renamed_and_changed_and_renamed_composite_and_range_types_keep_the_rows() {
+    const PAIR: CompositeRef = CompositeRef::new("rk", "pair");
+    const COUPLE: CompositeRef = CompositeRef::new("rk", "couple");
+    const SPAN: RangeRef = RangeRef::new("rk", "span");
+    const STRETCH: RangeRef = RangeRef::new("rk", "stretch");
+    let version = |pair: CompositeRef, span: RangeRef, view: View| {
+        Database::new()
+            .schema(Schema::new("rk"))
+            .composite(CompositeType::new(pair).field("a", INT).field("b", INT))
+            .range(RangeType::new(span, NUMERIC))
+            .table(
+                Table::new(TableRef::new("rk", "t"))
+                    .column(col("id", INT).primary_key())
+                    .column(col("p", composite(pair)))
+                    .column(col("s", ColumnType::from(span))),
+            )
+            .view(view)
+    };
+    let v1 = version(
+        PAIR,
+        SPAN,
+        View::new(ViewRef::new("rk", "v"), "SELECT id FROM rk.t").columns(["id"]),
+    );
+    let mut v2 = version(
+        COUPLE,
+        STRETCH,
+        View::new(ViewRef::new("rk", "w"), "SELECT id FROM rk.t WHERE id > 1")
+            .columns(["id"])
+            .renamed_from("v"),
+    );
+    v2.composites[0] = v2.composites[0].clone().renamed_from("pair");
+    v2.ranges[0] = v2.ranges[0].clone().renamed_from("span");
+
+    let db = pgharness::database("rn_more_types");
+    let m1 = first_migration(&v1);
+    apply_ok(&db, &m1.up);
+    db.exec("INSERT INTO rk.t VALUES (1, ROW(1, 2), '[1,5)'), (2, ROW(3, 4), '[2,3)')");
+    let rows = one(&db, "SELECT id, p::text, s::text FROM rk.t ORDER BY 1");
+    let types = "SELECT string_agg(format_type(atttypid, atttypmod), ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'rk.t'::regclass AND attname IN ('p', 's')";
+
+    let m2 = migration_from(&existing_after(&m1), &v2);
+    let rename = m2
+        .up
+        .find("ALTER VIEW rk.v RENAME TO w;")
+        .unwrap_or_else(|| panic!("{}", m2.up));
+    let change = m2
+        .up
+        .find("CREATE OR REPLACE VIEW rk.w")
+        .unwrap_or_else(|| panic!("{}", m2.up));
+    assert!(rename < change, "rename, then the change: {}", m2.up);
+    for stmt in [
+        "ALTER TYPE rk.pair RENAME TO couple;",
+        "ALTER TYPE rk.span RENAME TO stretch;",
+    ] {
+        assert!(m2.up.contains(stmt), "{stmt}\n{}", m2.up);
+    }
+    assert!(!m2.up.contains("DROP"), "no drop: {}", m2.up);
+    apply_ok(&db, &m2.up);
+    assert_eq!(one(&db, "SELECT id FROM rk.w ORDER BY 1"), "2");
+    assert_eq!(one(&db, types), "rk.couple,rk.stretch");
+    assert_eq!(
+        one(&db, "SELECT id, p::text, s::text FROM rk.t ORDER BY 1"),
+        rows
+    );
+
+    apply_ok(&db, &m2.down);
+    assert_eq!(one(&db, "SELECT id FROM rk.v ORDER BY 1"), "1\n2");
+    assert_eq!(one(&db, "SELECT to_regclass('rk.w') IS NULL"), "t");
+    assert_eq!(one(&db, types), "rk.pair,rk.span");
+    assert_eq!(
+        one(&db, "SELECT id, p::text, s::text FROM rk.t ORDER BY 1"),
+        rows
     );
 }
