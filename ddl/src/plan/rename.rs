@@ -1,15 +1,14 @@
 //! Renames by explicit hint, never by guessing. A declaration says `.renamed_from("old")`
 //! on a schema, table, column, index, constraint, function, enum type, domain, composite
 //! or range type, sequence, view or materialized view (and `.value_renamed(old, new)` for
-//! an enum value); when the snapshot has the old name and not
-//! the new one, the migration renames (`ALTER ... RENAME`, data kept) and the rest of the
-//! diff is planned from the snapshot with the rename applied, so a column both renamed and
-//! changed gets the rename and then the change. Down is the diff back, then the renames
-//! reversed. A hint whose new name the snapshot already has is done: it is ignored, so it
-//! may stay in the code.
+//! an enum value); when the snapshot has the old name and not the new one, the migration
+//! renames (`ALTER ... RENAME`, data kept) and the rest of the diff is planned from the
+//! snapshot with the rename applied, so a column both renamed and changed gets the rename
+//! and then the change. Down is the diff back, then the renames reversed. A hint whose new
+//! name the snapshot already has is done: it is ignored, so it may stay in the code.
 //!
 //! A kind joins by exposing its `renamed_from` and adding a step here (for an object named
-//! by schema and name, one call of [`Step::qualified`]).
+//! by schema and name, one call of `Step::qualified`).
 
 use crate::model::database::Database;
 use crate::model::hint::RenamedFrom;
