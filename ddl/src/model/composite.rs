@@ -1,5 +1,6 @@
 //! Composite types (`CREATE TYPE ... AS (...)`) and range types (`AS RANGE`).
 
+use super::hint::RenamedFrom;
 use super::names::{CompositeRef, Origin, QName, RangeRef};
 use super::types::ColumnType;
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,9 @@ pub struct CompositeType {
     pub fields: Vec<Field>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The type's previous name in the same schema; not compared.
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -29,6 +33,7 @@ impl CompositeType {
             name: name.qname(),
             fields: Vec::new(),
             comment: None,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         }
     }
@@ -38,6 +43,13 @@ impl CompositeType {
             name: name.to_owned(),
             ty: ty.into(),
         });
+        self
+    }
+
+    /// The type was called `old` (a name in the same schema) before: the next migration
+    /// renames it (`ALTER TYPE .. RENAME TO`); columns using it keep their values.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
         self
     }
 
@@ -65,6 +77,9 @@ pub struct RangeType {
     pub subtype: ColumnType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The type's previous name in the same schema; not compared.
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -76,8 +91,16 @@ impl RangeType {
             name: name.qname(),
             subtype,
             comment: None,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         }
+    }
+
+    /// The type was called `old` (a name in the same schema) before: the next migration
+    /// renames it (`ALTER TYPE .. RENAME TO`); columns using it keep their values.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
+        self
     }
 
     pub fn comment(mut self, text: impl Into<String>) -> Self {

@@ -1,6 +1,7 @@
 //! Domains: a base type with a default, NOT NULL and named CHECKs, usable as a column type.
 
 use super::expr::SqlExpr;
+use super::hint::RenamedFrom;
 use super::names::{DomainRef, Origin, QName};
 use super::types::ColumnType;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,9 @@ pub struct Domain {
     pub checks: Vec<DomainCheck>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The domain's previous name in the same schema; not compared.
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -44,12 +48,20 @@ impl Domain {
             not_null: false,
             checks: Vec::new(),
             comment: None,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         }
     }
 
     pub fn default(mut self, expr: impl Into<SqlExpr>) -> Self {
         self.default = Some(expr.into());
+        self
+    }
+
+    /// The domain was called `old` (a name in the same schema) before: the next migration
+    /// renames it (`ALTER DOMAIN .. RENAME TO`); columns using it keep their values.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
         self
     }
 

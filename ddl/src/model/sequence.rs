@@ -1,5 +1,6 @@
 //! Sequences: standalone ones, and the implicit sequence of a serial column.
 
+use super::hint::RenamedFrom;
 use super::names::{Origin, QName, SequenceRef, TableRef};
 use super::types::ColumnType;
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,9 @@ pub struct Sequence {
     pub owned_by: Option<(QName, String)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The sequence's previous name in the same schema; not compared.
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -56,6 +60,7 @@ impl Sequence {
             cycle: false,
             owned_by: None,
             comment: None,
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         }
     }
@@ -88,6 +93,13 @@ impl Sequence {
 
     pub fn cache(mut self, n: i64) -> Self {
         self.cache = Some(n);
+        self
+    }
+
+    /// The sequence was called `old` (a name in the same schema) before: the next
+    /// migration renames it (`ALTER SEQUENCE .. RENAME TO`), keeping its current value.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
         self
     }
 

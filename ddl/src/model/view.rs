@@ -1,6 +1,7 @@
 //! Views and materialized views, and what belongs to them (indexes of a materialized
 //! view, INSTEAD OF triggers of a view).
 
+use super::hint::RenamedFrom;
 use super::index::{Index, IndexTarget};
 use super::names::{FunctionRef, Origin, Provider, QName, TableRef, TypeRef, ViewRef};
 use super::trigger::Trigger;
@@ -137,6 +138,10 @@ pub struct View {
     pub triggers: Vec<Trigger>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<Dep>,
+    /// The view's previous name in the same schema (see [`View::renamed_from`]); not
+    /// compared.
+    #[serde(skip)]
+    pub renamed_from: RenamedFrom,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -160,6 +165,7 @@ impl View {
             indexes: Vec::new(),
             triggers: Vec::new(),
             depends_on: Vec::new(),
+            renamed_from: RenamedFrom::default(),
             origin: Origin::here(),
         }
     }
@@ -203,6 +209,15 @@ impl View {
 
     pub fn check_option(mut self, option: CheckOption) -> Self {
         self.check_option = Some(option);
+        self
+    }
+
+    /// The view was called `old` (a name in the same schema) before: the next migration
+    /// renames it (`ALTER [MATERIALIZED] VIEW .. RENAME TO`, a materialized view keeps its
+    /// rows). Views naming it in their query are declared with the new name; PostgreSQL
+    /// keeps them working through the rename.
+    pub fn renamed_from(mut self, old: &str) -> Self {
+        self.renamed_from = RenamedFrom::new(old);
         self
     }
 

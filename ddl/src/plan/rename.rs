@@ -1,20 +1,21 @@
 //! Renames by explicit hint, never by guessing. A declaration says `.renamed_from("old")`
-//! on a schema, table, column, index, constraint, function or enum type (and
-//! `.value_renamed(old, new)` for an enum value); when the snapshot has the old name and not
-//! the new one, the migration renames (`ALTER ... RENAME`, data kept) and the rest of the
-//! diff is planned from the snapshot with the rename applied, so a column both renamed and
-//! changed gets the rename and then the change. Down is the diff back, then the renames
-//! reversed. A hint whose new name the snapshot already has is done: it is ignored, so it
-//! may stay in the code.
+//! on a schema, table, column, index, constraint, function, enum type, domain, composite
+//! or range type, sequence, view or materialized view (and `.value_renamed(old, new)` for
+//! an enum value); when the snapshot has the old name and not the new one, the migration
+//! renames (`ALTER ... RENAME`, data kept) and the rest of the diff is planned from the
+//! snapshot with the rename applied, so a column both renamed and changed gets the rename
+//! and then the change. Down is the diff back, then the renames reversed. A hint whose new
+//! name the snapshot already has is done: it is ignored, so it may stay in the code.
 //!
-//! A kind joins by exposing its `renamed_from` and adding a `rename_*` step here: views and
-//! sequences (built on other branches) join the same way once merged.
+//! A kind joins by exposing its `renamed_from` and adding a step here (for an object named
+//! by schema and name, one call of `Step::qualified`).
 
 use crate::model::database::Database;
 use crate::model::hint::RenamedFrom;
 use crate::model::names::{Origin, QName};
 use crate::model::table::Table;
 use crate::model::types::ColumnType;
+use crate::model::view::Dep;
 use crate::sql::ident::{ident, qname};
 use crate::sql::render::{LockMode, Stmt};
 use crate::validate::{Code, Diagnostic};
@@ -68,11 +69,14 @@ pub fn resolve<'a>(
     };
     step.schemas(new);
     step.enums(new);
+    step.types(new);
     step.functions(new);
+    step.sequences(new);
     step.tables(new);
     for t in new.tables.iter().filter(|t| !hints_of(t).is_empty()) {
         step.table_parts(t);
     }
+    step.views(new);
     if errors.is_empty() {
         Ok((Cow::Owned(db), out))
     } else {
@@ -91,6 +95,43 @@ fn has_hints(new: &Database) -> bool {
             .tables
             .iter()
             .any(|t| t.renamed_from.old().is_some() || !hints_of(t).is_empty())
+        || !qualified_hints(new).is_empty()
+}
+
+/// A hint of an object named by schema and name, other than a table, enum or function:
+/// (kind as messages say it, the hint, the new name, where it is declared).
+type QualifiedHint<'a> = (&'static str, &'a RenamedFrom, &'a QName, Origin);
+
+/// The hints of views, sequences, domains, composite and range types.
+fn qualified_hints(new: &Database) -> Vec<QualifiedHint<'_>> {
+    let mut out: Vec<QualifiedHint<'_>> = Vec::new();
+    out.extend(
+        new.views
+            .iter()
+            .map(|v| (v.kind(), &v.renamed_from, &v.name, v.origin)),
+    );
+    out.extend(
+        new.sequences
+            .iter()
+            .map(|x| ("sequence", &x.renamed_from, &x.name, x.origin)),
+    );
+    out.extend(
+        new.domains
+            .iter()
+            .map(|x| ("domain", &x.renamed_from, &x.name, x.origin)),
+    );
+    out.extend(
+        new.composites
+            .iter()
+            .map(|x| ("type", &x.renamed_from, &x.name, x.origin)),
+    );
+    out.extend(
+        new.ranges
+            .iter()
+            .map(|x| ("type", &x.renamed_from, &x.name, x.origin)),
+    );
+    out.retain(|(_, h, _, _)| h.old().is_some());
+    out
 }
 
 struct Step<'a> {
@@ -195,11 +236,7 @@ impl Step<'_> {
                         x.name = e.name.clone();
                     }
                 }
-                for_each_type(self.db, |q| {
-                    if *q == old {
-                        *q = e.name.clone();
-                    }
-                });
+                rename_type(self.db, &old, &e.name);
             }
             // Values: (old, new) pairs, done when the snapshot's type has `new` already.
             let Some(snap) = self.db.enums.iter_mut().find(|x| x.name == e.name) else {
@@ -234,6 +271,150 @@ impl Step<'_> {
                         format!("ALTER TYPE {q} RENAME VALUE {} TO {};", lit(to), lit(from)),
                     ),
                 );
+            }
+        }
+    }
+
+    /// Decides the hint of an object named by schema and name, among `names` (the snapshot's
+    /// objects of its kind): the old name, when it is a rename.
+    fn qualified(
+        &mut self,
+        what: &str,
+        hint: &RenamedFrom,
+        name: &QName,
+        origin: Origin,
+        names: &[QName],
+    ) -> Option<QName> {
+        let in_schema = |n: &str| names.contains(&QName::new(&name.schema, n));
+        match self.decide(
+            hint,
+            &name.name,
+            &format!("{what} {name}"),
+            name.to_string(),
+            origin,
+            in_schema,
+        )? {
+            Found::Done => None,
+            Found::Rename => Some(QName::new(&name.schema, hint.old().unwrap_or_default())),
+        }
+    }
+
+    /// Domains, composite and range types: `ALTER DOMAIN | TYPE .. RENAME TO`; columns,
+    /// fields and other types using them follow.
+    fn types(&mut self, new: &Database) {
+        for d in new
+            .domains
+            .iter()
+            .filter(|d| d.renamed_from.old().is_some())
+        {
+            let names: Vec<QName> = self.db.domains.iter().map(|x| x.name.clone()).collect();
+            if let Some(old) = self.qualified("domain", &d.renamed_from, &d.name, d.origin, &names)
+            {
+                self.out.push(
+                    rename_stmt("domain", &d.name, "DOMAIN", &old, &d.name.name),
+                    rename_stmt("domain", &old, "DOMAIN", &d.name, &old.name),
+                );
+                for x in &mut self.db.domains {
+                    if x.name == old {
+                        x.name = d.name.clone();
+                    }
+                }
+                rename_type(self.db, &old, &d.name);
+            }
+        }
+        for c in new
+            .composites
+            .iter()
+            .filter(|c| c.renamed_from.old().is_some())
+        {
+            let names: Vec<QName> = self.db.composites.iter().map(|x| x.name.clone()).collect();
+            if let Some(old) = self.qualified("type", &c.renamed_from, &c.name, c.origin, &names) {
+                self.out.push(
+                    rename_stmt("type", &c.name, "TYPE", &old, &c.name.name),
+                    rename_stmt("type", &old, "TYPE", &c.name, &old.name),
+                );
+                for x in &mut self.db.composites {
+                    if x.name == old {
+                        x.name = c.name.clone();
+                    }
+                }
+                rename_type(self.db, &old, &c.name);
+            }
+        }
+        for r in new.ranges.iter().filter(|r| r.renamed_from.old().is_some()) {
+            let names: Vec<QName> = self.db.ranges.iter().map(|x| x.name.clone()).collect();
+            if let Some(old) = self.qualified("type", &r.renamed_from, &r.name, r.origin, &names) {
+                self.out.push(
+                    rename_stmt("type", &r.name, "TYPE", &old, &r.name.name),
+                    rename_stmt("type", &old, "TYPE", &r.name, &old.name),
+                );
+                for x in &mut self.db.ranges {
+                    if x.name == old {
+                        x.name = r.name.clone();
+                    }
+                }
+                rename_type(self.db, &old, &r.name);
+            }
+        }
+    }
+
+    /// Standalone sequences: `ALTER SEQUENCE .. RENAME TO`, the current value kept.
+    /// Defaults calling `nextval` on it follow (PostgreSQL stores them by OID).
+    fn sequences(&mut self, new: &Database) {
+        for q in new
+            .sequences
+            .iter()
+            .filter(|q| q.renamed_from.old().is_some())
+        {
+            let names: Vec<QName> = self.db.sequences.iter().map(|x| x.name.clone()).collect();
+            let Some(old) = self.qualified("sequence", &q.renamed_from, &q.name, q.origin, &names)
+            else {
+                continue;
+            };
+            self.out.push(
+                rename_stmt("sequence", &q.name, "SEQUENCE", &old, &q.name.name)
+                    .locks(LockMode::AccessExclusive, &[&old]),
+                rename_stmt("sequence", &old, "SEQUENCE", &q.name, &old.name)
+                    .locks(LockMode::AccessExclusive, &[&q.name]),
+            );
+            for x in &mut self.db.sequences {
+                if x.name == old {
+                    x.name = q.name.clone();
+                }
+            }
+            follow_sequence(self.db, &old, &q.name);
+        }
+    }
+
+    /// Views and materialized views: `ALTER [MATERIALIZED] VIEW .. RENAME TO` (the keyword
+    /// of the snapshot's view: a view that also becomes materialized is renamed first, then
+    /// rebuilt). Views depending on it by `.depends_on(..)` follow; their query text is the
+    /// user's, declared with the new name.
+    fn views(&mut self, new: &Database) {
+        for v in new.views.iter().filter(|v| v.renamed_from.old().is_some()) {
+            let names: Vec<QName> = self.db.views.iter().map(|x| x.name.clone()).collect();
+            let Some(old) = self.qualified(v.kind(), &v.renamed_from, &v.name, v.origin, &names)
+            else {
+                continue;
+            };
+            let Some(snap) = self.db.views.iter_mut().find(|x| x.name == old) else {
+                continue;
+            };
+            let (kind, keyword) = (snap.kind(), snap.keyword());
+            snap.name = v.name.clone();
+            self.out.push(
+                rename_stmt(kind, &v.name, keyword, &old, &v.name.name)
+                    .locks(LockMode::AccessExclusive, &[&old]),
+                rename_stmt(kind, &old, keyword, &v.name, &old.name)
+                    .locks(LockMode::AccessExclusive, &[&v.name]),
+            );
+            for x in &mut self.db.views {
+                for d in &mut x.depends_on {
+                    if *d == Dep::View(old.clone()) {
+                        *d = Dep::View(v.name.clone());
+                    }
+                }
+                x.query = rename_in_query(&x.query, &old, &v.name);
             }
         }
     }
@@ -312,6 +493,21 @@ impl Step<'_> {
                             fk.ref_table = t.name.clone();
                         }
                     }
+                }
+                for q in &mut self.db.sequences {
+                    if let Some((owner, _)) = &mut q.owned_by
+                        && *owner == old
+                    {
+                        *owner = t.name.clone();
+                    }
+                }
+                for v in &mut self.db.views {
+                    for d in &mut v.depends_on {
+                        if *d == Dep::Table(old.clone()) {
+                            *d = Dep::Table(t.name.clone());
+                        }
+                    }
+                    v.query = rename_in_query(&v.query, &old, &t.name);
                 }
             }
         }
@@ -522,11 +718,15 @@ fn rename_constraint(t: &mut Table, old: &str, new: &str) {
     t.exclusions.iter_mut().for_each(|x| set(&mut x.name));
 }
 
-/// Every type name a column uses, to follow a renamed type or schema.
+/// Every declared type name a column, a field, a domain, a range or a view uses, to follow
+/// a renamed type or schema.
 fn for_each_type(db: &mut Database, mut f: impl FnMut(&mut QName)) {
     fn visit(ty: &mut ColumnType, f: &mut dyn FnMut(&mut QName)) {
         match ty {
-            ColumnType::Enum(q) => f(q),
+            ColumnType::Enum(q)
+            | ColumnType::Domain(q)
+            | ColumnType::Composite(q)
+            | ColumnType::Range(q) => f(q),
             ColumnType::Array(inner) => visit(inner, f),
             _ => {}
         }
@@ -536,6 +736,134 @@ fn for_each_type(db: &mut Database, mut f: impl FnMut(&mut QName)) {
             visit(&mut c.ty, &mut f);
         }
     }
+    for d in &mut db.domains {
+        visit(&mut d.base, &mut f);
+    }
+    for c in &mut db.composites {
+        for x in &mut c.fields {
+            visit(&mut x.ty, &mut f);
+        }
+    }
+    for r in &mut db.ranges {
+        visit(&mut r.subtype, &mut f);
+    }
+    for v in &mut db.views {
+        for t in &mut v.types {
+            visit(t, &mut f);
+        }
+        for d in &mut v.depends_on {
+            if let Dep::Type(q) = d {
+                f(q);
+            }
+        }
+    }
+}
+
+/// A type renamed in the snapshot: everything naming it follows (types share one
+/// namespace in PostgreSQL, so the qualified name is the type).
+fn rename_type(db: &mut Database, old: &QName, new: &QName) {
+    for_each_type(db, |q| {
+        if q == old {
+            *q = new.clone();
+        }
+    });
+}
+
+/// A sequence renamed in the snapshot: the defaults calling `nextval` on it follow
+/// (PostgreSQL stores them by OID, and prints the new name).
+fn follow_sequence(db: &mut Database, old: &QName, new: &QName) {
+    let (from, to) = (
+        crate::model::sequence::nextval_sql(old),
+        crate::model::sequence::nextval_sql(new),
+    );
+    for t in &mut db.tables {
+        for c in &mut t.columns {
+            if let Some(d) = &mut c.default
+                && d.0.contains(&from)
+            {
+                d.0 = d.0.replace(&from, &to);
+            }
+        }
+    }
+}
+
+/// The words of a query that are unquoted identifiers, as byte ranges: outside string
+/// literals, quoted identifiers and comments, each one whole (not the tail of a word).
+fn words(q: &str) -> Vec<(usize, usize)> {
+    let b = q.as_bytes();
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\'' | b'"' => {
+                let quote = b[i];
+                i += 1;
+                while i < b.len() && b[i] != quote {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            c if is_word(c) => {
+                let start = i;
+                while i < b.len() && is_word(b[i]) {
+                    i += 1;
+                }
+                if !b[start].is_ascii_digit() {
+                    out.push((start, i));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// A query of the snapshot after a relation it names as `schema.name` was renamed:
+/// PostgreSQL keeps the view on the renamed relation, so a declaration naming the new one
+/// in the same text is no change. Only unquoted, schema-qualified names are followed; any
+/// other way of naming it is the user's text, and the view is replaced.
+fn rename_in_query(q: &str, old: &QName, new: &QName) -> String {
+    let w = words(q);
+    let is = |r: (usize, usize), name: &str| q[r.0..r.1].eq_ignore_ascii_case(name);
+    let mut out = String::with_capacity(q.len());
+    let mut last = 0;
+    for pair in w.windows(2) {
+        let (s, n) = (pair[0], pair[1]);
+        let dotted = n.0 == s.1 + 1 && q.as_bytes()[s.1] == b'.';
+        let before = q[..s.0].chars().next_back();
+        if dotted && is(s, &old.schema) && is(n, &old.name) && before != Some('.') && s.0 >= last {
+            out.push_str(&q[last..s.0]);
+            out.push_str(&qname(new));
+            last = n.1;
+        }
+    }
+    out.push_str(&q[last..]);
+    out
+}
+
+/// A query of the snapshot after a schema it names in `schema.object` was renamed.
+fn schema_in_query(q: &str, old: &str, new: &str) -> String {
+    let w = words(q);
+    let mut out = String::with_capacity(q.len());
+    let mut last = 0;
+    for pair in w.windows(2) {
+        let (s, n) = (pair[0], pair[1]);
+        let dotted = n.0 == s.1 + 1 && q.as_bytes()[s.1] == b'.';
+        let before = q[..s.0].chars().next_back();
+        if dotted && q[s.0..s.1].eq_ignore_ascii_case(old) && before != Some('.') {
+            out.push_str(&q[last..s.0]);
+            out.push_str(&ident(new));
+            last = s.1;
+        }
+    }
+    out.push_str(&q[last..]);
+    out
 }
 
 /// A schema renamed in the snapshot: everything in it moves along.
@@ -552,12 +880,39 @@ fn move_schema(db: &mut Database, old: &str, new: &str) {
     }
     db.enums.iter_mut().for_each(|e| mv(&mut e.name));
     db.functions.iter_mut().for_each(|f| mv(&mut f.name));
+    db.domains.iter_mut().for_each(|d| mv(&mut d.name));
+    db.composites.iter_mut().for_each(|c| mv(&mut c.name));
+    db.ranges.iter_mut().for_each(|r| mv(&mut r.name));
     for t in &mut db.tables {
         mv(&mut t.name);
         t.foreign_keys
             .iter_mut()
             .for_each(|fk| mv(&mut fk.ref_table));
         t.triggers.iter_mut().for_each(|tr| mv(&mut tr.function));
+    }
+    let mut moved = Vec::new();
+    for q in &mut db.sequences {
+        if q.name.schema == old {
+            moved.push(q.name.clone());
+        }
+        mv(&mut q.name);
+        if let Some((owner, _)) = &mut q.owned_by {
+            mv(owner);
+        }
+    }
+    for q in moved {
+        follow_sequence(db, &q, &QName::new(new, &q.name));
+    }
+    for v in &mut db.views {
+        mv(&mut v.name);
+        v.query = schema_in_query(&v.query, old, new);
+        v.triggers.iter_mut().for_each(|tr| mv(&mut tr.function));
+        for d in &mut v.depends_on {
+            match d {
+                Dep::Table(q) | Dep::View(q) | Dep::Function(q) => mv(q),
+                _ => {}
+            }
+        }
     }
     for_each_type(db, mv);
 }
@@ -610,6 +965,28 @@ fn declared_twice(new: &Database) -> Vec<Diagnostic> {
             clash("function", f.name.to_string(), o, f.origin);
         }
     }
+    // Views, sequences, domains, composite and range types: the old name clashes with any
+    // relation (views, sequences) or any type (domains, composites, ranges) of the schema.
+    for (kind, hint, name, origin) in qualified_hints(new) {
+        let Some(o) = hint.old() else { continue };
+        if o == name.name {
+            continue;
+        }
+        let q = QName::new(&name.schema, o);
+        let declared = match kind {
+            "view" | "materialized view" => new.views.iter().any(|x| x.name == q),
+            "sequence" => new.sequences.iter().any(|x| x.name == q),
+            _ => {
+                new.domains.iter().any(|x| x.name == q)
+                    || new.composites.iter().any(|x| x.name == q)
+                    || new.ranges.iter().any(|x| x.name == q)
+                    || new.enums.iter().any(|x| x.name == q)
+            }
+        };
+        if declared {
+            clash(kind, name.to_string(), o, origin);
+        }
+    }
     for t in &new.tables {
         if let Some(o) = t.renamed_from.old()
             && o != t.name.name
@@ -640,4 +1017,34 @@ fn declared_twice(new: &Database) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_follow_qualified_names_outside_literals_only() {
+        let (old, new) = (QName::new("app", "v"), QName::new("app", "v2"));
+        assert_eq!(
+            rename_in_query("SELECT v.id FROM app.v JOIN app.vx ON true", &old, &new),
+            "SELECT v.id FROM app.v2 JOIN app.vx ON true"
+        );
+        assert_eq!(
+            rename_in_query("SELECT 'app.v' FROM \"app\".v, APP.V -- app.v", &old, &new),
+            "SELECT 'app.v' FROM \"app\".v, app.v2 -- app.v"
+        );
+        assert_eq!(
+            rename_in_query("SELECT app.v.id FROM t, x.app.v", &old, &new),
+            "SELECT app.v2.id FROM t, x.app.v"
+        );
+        assert_eq!(
+            schema_in_query(
+                "SELECT x FROM app.t JOIN app2.t ON 'app.t' = app.f()",
+                "app",
+                "shop"
+            ),
+            "SELECT x FROM shop.t JOIN app2.t ON 'app.t' = shop.f()"
+        );
+    }
 }

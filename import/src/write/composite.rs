@@ -11,6 +11,7 @@ pub(super) fn composite(ctx: &Ctx, c: &CompositeType) -> String {
         name,
         fields,
         comment,
+        renamed_from: _,
         origin: _,
     } = c;
     let mut out = format!("CompositeType::new({})", ctx.composite(name));
@@ -28,6 +29,7 @@ pub(super) fn range(ctx: &Ctx, r: &RangeType) -> String {
         name,
         subtype,
         comment,
+        renamed_from: _,
         origin: _,
     } = r;
     let mut out = format!(

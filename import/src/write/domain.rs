@@ -15,6 +15,7 @@ pub(super) fn domain(ctx: &Ctx, d: &Domain) -> String {
         not_null,
         checks,
         comment,
+        renamed_from: _,
         origin: _,
     } = d;
     let mut out = format!(

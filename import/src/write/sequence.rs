@@ -20,6 +20,7 @@ pub(super) fn sequence(ctx: &Ctx, s: &Sequence) -> String {
         cycle,
         owned_by,
         comment,
+        renamed_from: _,
         origin: _,
     } = s;
     let mut out = format!("Sequence::new({})", ctx.sequence(name));

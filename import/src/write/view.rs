@@ -23,6 +23,7 @@ pub(super) fn view(ctx: &Ctx, v: &View) -> String {
         indexes,
         triggers,
         depends_on,
+        renamed_from: _,
         origin: _,
     } = v;
     let handle = ctx.view(name);

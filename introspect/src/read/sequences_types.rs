@@ -214,6 +214,7 @@ pub(super) async fn add(
                 })
                 .collect(),
             comment: d.comment,
+            renamed_from: Default::default(),
             origin: Origin::default(),
         });
     }
@@ -229,6 +230,7 @@ pub(super) async fn add(
                 })
                 .collect(),
             comment: c.comment,
+            renamed_from: Default::default(),
             origin: Origin::default(),
         });
     }
@@ -237,6 +239,7 @@ pub(super) async fn add(
             name: QName::new(r.schema, r.name),
             subtype: r.subtype.column_type(),
             comment: r.comment,
+            renamed_from: Default::default(),
             origin: Origin::default(),
         });
     }
@@ -274,6 +277,7 @@ fn add_sequence(db: &mut Database, s: SequenceRow) {
                 cycle: false,
                 owned_by: None,
                 comment: None,
+                renamed_from: Default::default(),
                 origin: Origin::default(),
             };
             let is_own_default = c.default.as_ref().is_some_and(|d| {

@@ -112,6 +112,7 @@ fn view(r: ViewRow) -> View {
         indexes: r.indexes.into_iter().map(index).collect(),
         triggers: r.triggers.into_iter().map(trigger).collect(),
         depends_on: Vec::new(),
+        renamed_from: Default::default(),
         origin: Origin::default(),
     }
 }
