@@ -9,15 +9,14 @@ use super::graph::{Cycle, Graph};
 use super::object::{Key, Object};
 use crate::model::column::Column;
 use crate::model::database::Database;
-use crate::model::expr::Literal;
 use crate::model::function::Aggregate;
 use crate::model::names::QName;
 use crate::model::objects::{EnumType, Function};
 use crate::model::table::Table;
-use crate::sql::render::{self, Stmt};
+use crate::sql::render::Stmt;
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// One step of a migration.
 #[derive(Clone, Copy, Debug)]
@@ -129,7 +128,7 @@ pub enum PlanError {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Fate {
+pub(super) enum Fate {
     Same,
     Removed,
     /// Dropped and created again.
@@ -195,7 +194,7 @@ pub fn changes<'a>(
         })
         .collect();
 
-    rebuild_views_over_changed_tables(g_old, &g_new.objects, &new_index, &mut fate);
+    super::view::rebuild_views_over_changed_tables(g_old, &g_new.objects, &new_index, &mut fate);
     let detached = propagate_rebuilds(g_old, &mut fate)?;
 
     let goes_with_its_table = implicit_drops(g_old, order_old, &fate);
@@ -291,7 +290,7 @@ pub fn changes<'a>(
                 if let (Object::Enum(a), Object::Enum(b)) = (o, n)
                     && super::enum_rebuild::needs_rebuild(a, b, dir == Way::Down) =>
             {
-                rebuild_enum(&mut changes, a, b, g_old, g_new, &old_index);
+                super::enum_rebuild::rebuild_enum(&mut changes, a, b, g_old, g_new, &old_index);
             }
             Fate::Alter => changes.push(match (o, n) {
                 (Object::Table(a), Object::Table(b)) => Change::AlterTablePost { old: a, new: b },
@@ -314,46 +313,6 @@ pub fn changes<'a>(
         }
     }
     Ok(changes)
-}
-
-/// The steps of an enum rebuild: the columns converted are those of tables in both
-/// declarations that hold the type in both (the others are dropped before or added after).
-fn rebuild_enum<'a>(
-    changes: &mut Vec<Change<'a>>,
-    old: &'a EnumType,
-    new: &'a EnumType,
-    g_old: &Graph<'a>,
-    g_new: &Graph<'a>,
-    old_index: &HashMap<&Key, usize>,
-) {
-    use super::enum_rebuild::{EnumStep, uses};
-    let mut columns = Vec::new();
-    for (j, o) in g_new.objects.iter().enumerate() {
-        let Object::Table(t) = o else { continue };
-        let Some(Object::Table(before)) = old_index.get(&g_new.keys[j]).map(|&i| g_old.objects[i])
-        else {
-            continue;
-        };
-        for c in &t.columns {
-            if uses(&c.ty, &new.name)
-                && before
-                    .find_column(&c.name)
-                    .is_some_and(|p| uses(&p.ty, &old.name) && p.ty == c.ty)
-            {
-                columns.push((*t, c));
-            }
-        }
-    }
-    let step = |step| Change::RebuildEnum { old, new, step };
-    changes.push(step(EnumStep::Begin));
-    changes.extend(columns.iter().map(|&(t, c)| step(EnumStep::Convert(t, c))));
-    changes.push(step(EnumStep::Finish));
-    changes.extend(
-        columns
-            .iter()
-            .filter(|(_, c)| c.default.is_some())
-            .map(|&(t, c)| step(EnumStep::RestoreDefault(t, c))),
-    );
 }
 
 /// Which dropped objects need no statement of their own because `DROP TABLE` takes them
@@ -439,7 +398,7 @@ pub(super) fn rebuilt(old: &Column, new: &Column) -> bool {
 }
 
 /// `ALTER TABLE t ALTER COLUMN c DROP DEFAULT;` (`what` = `DEFAULT`, `EXPRESSION`).
-fn drop_column_part(table: &Table, column: &Column, what: &str) -> Stmt {
+pub(super) fn drop_column_part(table: &Table, column: &Column, what: &str) -> Stmt {
     Stmt::new(
         "column",
         format!("{}.{}", table.name, column.name),
@@ -569,44 +528,6 @@ fn propagate_rebuilds(g: &Graph<'_>, fate: &mut [Fate]) -> Result<HashSet<usize>
     Ok(detached)
 }
 
-/// Views over a table that drops or retypes a column they may use are dropped before the
-/// change and created again after it: PostgreSQL refuses to change a column a view uses.
-/// What depends on those views follows through `propagate_rebuilds`. A raw object is
-/// not rebuilt for a column change (its text is not read): declare its dependency on a
-/// view, or rebuild it by changing its text.
-fn rebuild_views_over_changed_tables(
-    g: &Graph<'_>,
-    new_objects: &[Object<'_>],
-    new_index: &HashMap<&Key, usize>,
-    fate: &mut [Fate],
-) {
-    for i in 0..fate.len() {
-        let (Fate::Alter, Object::Table(a)) = (fate[i], g.objects[i]) else {
-            continue;
-        };
-        let Some(Object::Table(b)) = new_index.get(&g.keys[i]).map(|&j| new_objects[j]) else {
-            continue;
-        };
-        let broken = super::view::broken_columns(a, b);
-        if broken.is_empty() {
-            continue;
-        }
-        let dependents: Vec<usize> = g
-            .graph
-            .neighbors_directed(NodeIndex::new(i), Direction::Incoming)
-            .map(NodeIndex::index)
-            .filter(
-                |&d| matches!(g.objects[d], Object::View(v) if super::view::may_use(v, &broken)),
-            )
-            .collect();
-        for d in dependents {
-            if matches!(fate[d], Fate::Same | Fate::Alter) {
-                fate[d] = Fate::Rebuild;
-            }
-        }
-    }
-}
-
 /// What goes away of a table's columns (a default, a generation expression) is dropped
 /// in the drop phase; these are its statements, which the second half leaves out.
 pub(crate) fn early_drops(old: &Table, new: &Table) -> Vec<String> {
@@ -626,253 +547,4 @@ pub(crate) fn early_drops(old: &Table, new: &Table) -> Vec<String> {
         }
     }
     early
-}
-
-impl Change<'_> {
-    /// The statements of this change, in order.
-    pub fn statements(&self) -> Vec<Stmt> {
-        match *self {
-            Change::Create(o) => create(o),
-            Change::Drop(o) => drop(o),
-            Change::AlterTablePre { old, new } => render::alter_table_pre(old, new),
-            Change::DropColumnExpressions {
-                table,
-                column,
-                default,
-                expression,
-            } => {
-                let mut out = Vec::new();
-                if expression {
-                    out.push(drop_column_part(table, column, "EXPRESSION"));
-                }
-                if default {
-                    out.push(drop_column_part(table, column, "DEFAULT"));
-                }
-                out
-            }
-            Change::AlterTablePost { old, new } => {
-                let early = early_drops(old, new);
-                render::alter_table_post(old, new)
-                    .into_iter()
-                    .filter(|s| !early.contains(&s.sql))
-                    .collect()
-            }
-            Change::ReplaceFunction { old, new } => {
-                let mut out = Vec::new();
-                let uncommented = |f: &Function| Function {
-                    comment: None,
-                    ..f.clone()
-                };
-                if uncommented(old) != uncommented(new) {
-                    out.extend(render::create_function(new, true).into_iter().take(1));
-                }
-                out.extend(render::function_comment(new, Some(old)));
-                out
-            }
-            Change::ExtendEnum { old, new } => {
-                let mut out = render::add_enum_values(old, new);
-                out.extend(render::enum_comment(new, Some(old)));
-                out
-            }
-            Change::Comment { old, new } => match (old, new) {
-                (Object::Schema(a), Object::Schema(b)) => {
-                    render::schema_comment(b, Some(a)).into_iter().collect()
-                }
-                (Object::Enum(a), Object::Enum(b)) => {
-                    render::enum_comment(b, Some(a)).into_iter().collect()
-                }
-                (Object::Function(a), Object::Function(b)) => {
-                    render::function_comment(b, Some(a)).into_iter().collect()
-                }
-                (Object::Aggregate(a), Object::Aggregate(b)) => {
-                    render::aggregate_comment(b, Some(a)).into_iter().collect()
-                }
-                (Object::Index(_, a), Object::Index(t, b)) => {
-                    render::index_comment(t, b, Some(a)).into_iter().collect()
-                }
-                _ => Vec::new(),
-            },
-            Change::RowsPre { old, new } => rows_pre(old, new),
-            Change::RowsPost { old, new } => rows_post(old, new),
-            Change::AlterView { old, new } => render::alter_view(old, new),
-            Change::AlterObject { old, new } => super::types::alter(old, new),
-            Change::Privileges { old, new } => match (old, new) {
-                (Object::Grant(a), Object::Grant(b)) => render::alter_grant(a, b),
-                (Object::DefaultPrivileges(a), Object::DefaultPrivileges(b)) => {
-                    render::alter_default_privileges(a, b)
-                }
-                _ => Vec::new(),
-            },
-            Change::DetachCheck { table, check } => vec![render::drop_check(table, check)],
-            Change::ReattachCheck { table, check } => vec![render::add_check(table, check)],
-            Change::ReattachDefault { table, column } => render::set_column_default(table, column)
-                .into_iter()
-                .collect(),
-            Change::RebuildEnum { old, new, step } => {
-                super::enum_rebuild::statements(old, new, step)
-            }
-        }
-    }
-
-    /// One line for the codegen summary: `+ table core.users`, `~ table core.users`.
-    pub fn summary(&self) -> String {
-        match self {
-            Change::Create(o) => format!("+ {} {}", o.kind(), o.display_name()),
-            Change::Drop(o) => format!("- {} {}", o.kind(), o.display_name()),
-            Change::AlterTablePre { new, .. } | Change::AlterTablePost { new, .. } => {
-                format!("~ table {}", new.name)
-            }
-            // Part of altering the table: one summary line, so the migration's name is too.
-            Change::DropColumnExpressions { table, .. } => format!("~ table {}", table.name),
-            Change::ReplaceFunction { new, .. } => format!("~ function {}", new.name),
-            Change::ExtendEnum { new, .. } => format!("~ type {}", new.name),
-            Change::RebuildEnum { new, .. } => format!("~ type {} (rebuilt)", new.name),
-            Change::Comment { new, .. } => {
-                format!("~ {} {} (comment)", new.kind(), new.display_name())
-            }
-            Change::RowsPre { new, .. } | Change::RowsPost { new, .. } => {
-                format!("~ rows {}", new.name)
-            }
-            Change::AlterView { new, .. } => format!("~ {} {}", new.kind(), new.name),
-            Change::AlterObject { new, .. } => format!("~ {} {}", new.kind(), new.display_name()),
-            Change::Privileges { new, .. } => format!("~ {} {}", new.kind(), new.display_name()),
-            Change::DetachCheck { table, .. }
-            | Change::ReattachCheck { table, .. }
-            | Change::ReattachDefault { table, .. } => format!("~ table {}", table.name),
-        }
-    }
-}
-
-fn create(o: Object<'_>) -> Vec<Stmt> {
-    if let Some(stmts) = super::types::create(o) {
-        return stmts;
-    }
-    match o {
-        Object::Extension(e) => vec![render::create_extension(e)],
-        Object::Schema(s) => render::create_schema(s),
-        Object::Enum(e) => render::create_enum(e),
-        Object::Function(f) => render::create_function(f, false),
-        Object::Aggregate(a) => render::create_aggregate(a),
-        Object::Table(t) => render::create_table(t),
-        Object::Index(t, i) => std::iter::once(render::create_index(t, i))
-            .chain(render::index_comment(t, i, None))
-            .collect(),
-        Object::Trigger(t, tr) => vec![render::create_trigger(t, tr)],
-        Object::Policy(t, p) => vec![render::create_policy(t, p)],
-        Object::LaterFk(t, fk) => vec![render::add_foreign_key(t, fk)],
-        Object::Role(r) => render::create_role(r),
-        Object::Grant(g) => render::create_grant(g),
-        Object::DefaultPrivileges(d) => render::create_default_privileges(d),
-        Object::Rows(t) => t
-            .rows
-            .as_ref()
-            .and_then(|r| render::insert_rows(t, r, &r.values.iter().collect::<Vec<_>>()))
-            .into_iter()
-            .collect(),
-        Object::View(v) => render::create_view(v, false),
-        Object::ViewIndex(v, i) => vec![render::create_index_on(&v.name, i)],
-        Object::ViewTrigger(v, tr) => vec![render::create_trigger_on(&v.name, tr)],
-        Object::Raw(r) => vec![render::create_raw(r)],
-        // Rendered by `super::types::create` above.
-        Object::Sequence(_)
-        | Object::SequenceOwner(_)
-        | Object::Domain(_)
-        | Object::Composite(_)
-        | Object::Range(_) => Vec::new(),
-    }
-}
-
-fn drop(o: Object<'_>) -> Vec<Stmt> {
-    if let Some(stmts) = super::types::drop(o) {
-        return stmts;
-    }
-    match o {
-        Object::Extension(e) => vec![render::drop_extension(e)],
-        Object::Schema(s) => vec![render::drop_schema(s)],
-        Object::Enum(e) => vec![render::drop_enum(e)],
-        Object::Function(f) => vec![render::drop_function(f)],
-        Object::Aggregate(a) => vec![render::drop_aggregate(a)],
-        Object::Table(t) => render::drop_table(t),
-        Object::Index(t, i) => vec![render::drop_index(t, i)],
-        Object::Trigger(t, tr) => vec![render::drop_trigger(t, tr)],
-        Object::Policy(t, p) => vec![render::drop_policy(t, p)],
-        Object::LaterFk(t, fk) => vec![render::drop_foreign_key(t, fk)],
-        Object::Role(r) => render::drop_role(r),
-        Object::Grant(g) => render::drop_grant(g),
-        Object::DefaultPrivileges(d) => render::drop_default_privileges(d),
-        Object::Rows(t) => {
-            let empty = Table {
-                rows: None,
-                ..t.clone()
-            };
-            rows_pre(t, &empty)
-        }
-        Object::View(v) => vec![render::drop_view(v)],
-        Object::ViewIndex(v, i) => vec![render::drop_index_on(&v.name, i)],
-        Object::ViewTrigger(v, tr) => vec![render::drop_trigger_on(&v.name, tr)],
-        Object::Raw(r) => vec![render::drop_raw(r)],
-        // Rendered by `super::types::drop` above.
-        Object::Sequence(_)
-        | Object::SequenceOwner(_)
-        | Object::Domain(_)
-        | Object::Composite(_)
-        | Object::Range(_) => Vec::new(),
-    }
-}
-
-/// Rows keyed by their primary-key values.
-fn keyed(t: &Table) -> (Vec<String>, BTreeMap<Vec<Literal>, &Vec<Literal>>) {
-    let pk: Vec<String> = t
-        .primary_key
-        .as_ref()
-        .map(|p| p.columns.clone())
-        .unwrap_or_default();
-    let mut map = BTreeMap::new();
-    if let Some(rows) = &t.rows {
-        for r in &rows.values {
-            map.insert(row_key(&pk, rows, r), r);
-        }
-    }
-    (pk, map)
-}
-
-fn rows_pre(old: &Table, new: &Table) -> Vec<Stmt> {
-    let (pk, before) = keyed(old);
-    let (_, after) = keyed(new);
-    let gone: Vec<Vec<Literal>> = before
-        .keys()
-        .filter(|k| !after.contains_key(*k))
-        .cloned()
-        .collect();
-    render::delete_rows(old, &pk, &gone).into_iter().collect()
-}
-
-fn rows_post(old: &Table, new: &Table) -> Vec<Stmt> {
-    let (pk, before) = keyed(old);
-    let (_, after) = keyed(new);
-    let Some(rows) = &new.rows else {
-        return Vec::new();
-    };
-    let same_columns = old.rows.as_ref().map(|r| &r.columns) == Some(&rows.columns);
-    let added: Vec<&Vec<Literal>> = rows
-        .values
-        .iter()
-        .filter(|r| !before.contains_key(&row_key(&pk, rows, r)))
-        .collect();
-    let mut out: Vec<Stmt> = render::insert_rows(new, rows, &added).into_iter().collect();
-    for (k, r) in &after {
-        if let Some(prev) = before.get(k)
-            && (!same_columns || prev != r)
-        {
-            out.push(render::update_row(new, rows, &pk, r));
-        }
-    }
-    out
-}
-
-fn row_key(pk: &[String], rows: &crate::model::table::Rows, r: &[Literal]) -> Vec<Literal> {
-    pk.iter()
-        .filter_map(|c| rows.columns.iter().position(|rc| rc == c))
-        .filter_map(|p| r.get(p).cloned())
-        .collect()
 }

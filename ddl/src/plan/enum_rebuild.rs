@@ -4,6 +4,9 @@
 //! one renamed to the old name. A value that disappears makes the conversion fail for a
 //! row still holding it, and makes the step destructive (gated by `--allow-destructive`).
 
+use super::diff::Change;
+use super::graph::Graph;
+use super::object::{Key, Object};
 use crate::model::column::Column;
 use crate::model::expr::quote_literal;
 use crate::model::names::QName;
@@ -12,6 +15,7 @@ use crate::model::table::Table;
 use crate::model::types::ColumnType;
 use crate::sql::ident::{ident, qname};
 use crate::sql::render::{self, LockMode, Stmt};
+use std::collections::HashMap;
 
 /// One step of an enum rebuild, in the order they run.
 #[derive(Clone, Copy, Debug)]
@@ -137,4 +141,43 @@ pub fn statements(old: &EnumType, new: &EnumType, step: EnumStep<'_>) -> Vec<Stm
             })
             .collect(),
     }
+}
+
+/// The steps of an enum rebuild: the columns converted are those of tables in both
+/// declarations that hold the type in both (the others are dropped before or added after).
+pub(super) fn rebuild_enum<'a>(
+    changes: &mut Vec<Change<'a>>,
+    old: &'a EnumType,
+    new: &'a EnumType,
+    g_old: &Graph<'a>,
+    g_new: &Graph<'a>,
+    old_index: &HashMap<&Key, usize>,
+) {
+    let mut columns = Vec::new();
+    for (j, o) in g_new.objects.iter().enumerate() {
+        let Object::Table(t) = o else { continue };
+        let Some(Object::Table(before)) = old_index.get(&g_new.keys[j]).map(|&i| g_old.objects[i])
+        else {
+            continue;
+        };
+        for c in &t.columns {
+            if uses(&c.ty, &new.name)
+                && before
+                    .find_column(&c.name)
+                    .is_some_and(|p| uses(&p.ty, &old.name) && p.ty == c.ty)
+            {
+                columns.push((*t, c));
+            }
+        }
+    }
+    let step = |step| Change::RebuildEnum { old, new, step };
+    changes.push(step(EnumStep::Begin));
+    changes.extend(columns.iter().map(|&(t, c)| step(EnumStep::Convert(t, c))));
+    changes.push(step(EnumStep::Finish));
+    changes.extend(
+        columns
+            .iter()
+            .filter(|(_, c)| c.default.is_some())
+            .map(|&(t, c)| step(EnumStep::RestoreDefault(t, c))),
+    );
 }

@@ -10,5 +10,7 @@ mod partition_change;
 mod privilege_edges;
 pub mod rename;
 mod rename_column;
+mod rows;
+mod statements;
 mod types;
 pub(crate) mod view;

@@ -1,8 +1,14 @@
 //! How views change: in place where PostgreSQL can (`CREATE OR REPLACE VIEW`, `ALTER VIEW
 //! ... SET`), otherwise dropped and created again with everything that depends on them.
 
+use super::diff::Fate;
+use super::graph::Graph;
+use super::object::{Key, Object};
 use crate::model::table::Table;
 use crate::model::view::View;
+use petgraph::Direction;
+use petgraph::graph::NodeIndex;
+use std::collections::HashMap;
 
 /// Views compared on what their own statements create (not indexes or triggers, which are
 /// objects of their own).
@@ -76,4 +82,40 @@ pub(crate) fn may_use(v: &View, columns: &[&str]) -> bool {
         .query
         .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .any(|w| columns.iter().any(|c| w.eq_ignore_ascii_case(c)))
+}
+
+/// Views over a table that drops or retypes a column they may use are dropped before the
+/// change and created again after it: PostgreSQL refuses to change a column a view uses.
+/// What depends on those views follows through `propagate_rebuilds`. A raw object is
+/// not rebuilt for a column change (its text is not read): declare its dependency on a
+/// view, or rebuild it by changing its text.
+pub(super) fn rebuild_views_over_changed_tables(
+    g: &Graph<'_>,
+    new_objects: &[Object<'_>],
+    new_index: &HashMap<&Key, usize>,
+    fate: &mut [Fate],
+) {
+    for i in 0..fate.len() {
+        let (Fate::Alter, Object::Table(a)) = (fate[i], g.objects[i]) else {
+            continue;
+        };
+        let Some(Object::Table(b)) = new_index.get(&g.keys[i]).map(|&j| new_objects[j]) else {
+            continue;
+        };
+        let broken = broken_columns(a, b);
+        if broken.is_empty() {
+            continue;
+        }
+        let dependents: Vec<usize> = g
+            .graph
+            .neighbors_directed(NodeIndex::new(i), Direction::Incoming)
+            .map(NodeIndex::index)
+            .filter(|&d| matches!(g.objects[d], Object::View(v) if may_use(v, &broken)))
+            .collect();
+        for d in dependents {
+            if matches!(fate[d], Fate::Same | Fate::Alter) {
+                fate[d] = Fate::Rebuild;
+            }
+        }
+    }
 }
