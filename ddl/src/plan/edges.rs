@@ -2,68 +2,16 @@
 //! is created, and so what must still exist when it is dropped.
 
 use super::graph::Edge;
+use super::lookup::Lookup;
 use super::object::Object;
+use super::types::type_edges;
 use crate::model::expr::SqlExpr;
-use crate::model::index::IndexTarget;
+use crate::model::index::{Index, IndexTarget};
 use crate::model::names::{FunctionSource, QName};
 use crate::model::objects::FunctionDep;
+use crate::model::trigger::Trigger;
 use crate::model::view::Dep;
 use crate::sql::scan::{self, NameRef};
-use std::collections::HashMap;
-
-/// Objects by kind and name, and the functions declared extensions provide.
-#[derive(Debug, Default)]
-pub(super) struct Lookup<'a> {
-    pub by_key: HashMap<(u8, &'a str, &'a str), usize>,
-    /// Function name -> the extension object that provides it (`Extension::provides`).
-    pub provided: HashMap<&'a str, usize>,
-    /// Every overload of a function or procedure name (`by_key` holds the first one).
-    pub overloads: HashMap<&'a QName, Vec<usize>>,
-}
-
-impl<'a> Lookup<'a> {
-    pub fn new(objects: &[Object<'a>]) -> Self {
-        let mut by_key = HashMap::with_capacity(objects.len());
-        let mut provided = HashMap::new();
-        let mut overloads: HashMap<&QName, Vec<usize>> = HashMap::new();
-        for (i, o) in objects.iter().enumerate() {
-            if let Object::Function(f) = o {
-                overloads.entry(&f.name).or_default().push(i);
-            }
-            let k: (u8, &str, &str) = match o {
-                Object::Extension(e) => {
-                    for f in &e.provides {
-                        provided.entry(f.as_str()).or_insert(i);
-                    }
-                    (0, "", e.name.as_str())
-                }
-                Object::Schema(s) => (1, "", s.name.as_str()),
-                Object::Enum(e) => (2, e.name.schema.as_str(), e.name.name.as_str()),
-                Object::Function(f) if f.is_procedure() => {
-                    (13, f.name.schema.as_str(), f.name.name.as_str())
-                }
-                Object::Function(f) => (3, f.name.schema.as_str(), f.name.name.as_str()),
-                Object::Aggregate(a) => (14, a.name.schema.as_str(), a.name.name.as_str()),
-                Object::Table(t) => (4, t.name.schema.as_str(), t.name.name.as_str()),
-                Object::Rows(t) => (5, t.name.schema.as_str(), t.name.name.as_str()),
-                Object::View(v) => (7, v.name.schema.as_str(), v.name.name.as_str()),
-                Object::Raw(r) => (12, "", r.name.as_str()),
-                Object::Sequence(q) => (8, q.name.schema.as_str(), q.name.name.as_str()),
-                Object::Domain(d) => (9, d.name.schema.as_str(), d.name.name.as_str()),
-                Object::Composite(c) => (10, c.name.schema.as_str(), c.name.name.as_str()),
-                Object::Range(r) => (11, r.name.schema.as_str(), r.name.name.as_str()),
-                Object::Role(r) => (6, "", r.name.as_str()),
-                _ => continue,
-            };
-            by_key.entry(k).or_insert(i);
-        }
-        Lookup {
-            by_key,
-            provided,
-            overloads,
-        }
-    }
-}
 
 /// The "needs" edges of object `i`. Reasons are formatted only when `describe` is set:
 /// building the graph of a large schema needs none of them, a cycle report needs a few.
@@ -157,6 +105,59 @@ pub(super) fn collect_edges(
                 }
             }
         };
+    // An index on a table or a view: the relation, and what its keys and predicate use.
+    // `name_opclass`: whether the reason names the operator class (view indexes' reasons
+    // have not).
+    let index_on = |need: &mut dyn FnMut(Option<usize>, String, bool),
+                    on: Option<usize>,
+                    relation: &QName,
+                    ix: &Index,
+                    name_opclass: bool| {
+        need(on, reason!("index {me} is on {relation}"), false);
+        for k in &ix.keys {
+            if let IndexTarget::Expr(e) = &k.target {
+                expr_edges(need, &reason!("index {me}"), e);
+            }
+            if let Some(ext) = k.opclass.as_deref().and_then(scan::extension_of_opclass) {
+                let reason = if name_opclass {
+                    reason!(
+                        "index {me} uses operator class {} of extension {ext}",
+                        k.opclass.as_deref().unwrap_or_default()
+                    )
+                } else {
+                    reason!("index {me} uses an operator class of extension {ext}")
+                };
+                need(extension(ext), reason, false);
+            }
+        }
+        if let Some(p) = &ix.predicate {
+            expr_edges(need, &reason!("index {me}"), p);
+        }
+    };
+    // A trigger on a table or a view: the relation and the function it executes.
+    let trigger_on = |need: &mut dyn FnMut(Option<usize>, String, bool),
+                      on: Option<usize>,
+                      relation: &QName,
+                      tr: &Trigger| {
+        need(on, reason!("trigger {me} is on {relation}"), false);
+        match &tr.function_source {
+            FunctionSource::Declared => {
+                for &f in overloads(&tr.function).unwrap_or_default() {
+                    need(
+                        Some(f),
+                        reason!("trigger {me} executes {}", tr.function),
+                        false,
+                    );
+                }
+            }
+            FunctionSource::Builtin => {}
+            FunctionSource::Extension(ext) => need(
+                extension(ext),
+                reason!("trigger {me} executes {} of extension {ext}", tr.function),
+                false,
+            ),
+        }
+    };
     match o {
         Object::Extension(e) => {
             if let Some(s) = &e.schema {
@@ -353,54 +354,9 @@ pub(super) fn collect_edges(
                 }
             }
         }
-        Object::Index(t, ix) => {
-            need(
-                table(&t.name),
-                reason!("index {me} is on {}", t.name),
-                false,
-            );
-            for k in &ix.keys {
-                if let IndexTarget::Expr(e) = &k.target {
-                    expr_edges(&mut need, &reason!("index {me}"), e);
-                }
-                if let Some(ext) = k.opclass.as_deref().and_then(scan::extension_of_opclass) {
-                    need(
-                        extension(ext),
-                        reason!(
-                            "index {me} uses operator class {} of extension {ext}",
-                            k.opclass.as_deref().unwrap_or_default()
-                        ),
-                        false,
-                    );
-                }
-            }
-            if let Some(p) = &ix.predicate {
-                expr_edges(&mut need, &reason!("index {me}"), p);
-            }
-        }
+        Object::Index(t, ix) => index_on(&mut need, table(&t.name), &t.name, ix, true),
         Object::Trigger(t, tr) => {
-            need(
-                table(&t.name),
-                reason!("trigger {me} is on {}", t.name),
-                false,
-            );
-            match &tr.function_source {
-                FunctionSource::Declared => {
-                    for &f in overloads(&tr.function).unwrap_or_default() {
-                        need(
-                            Some(f),
-                            reason!("trigger {me} executes {}", tr.function),
-                            false,
-                        );
-                    }
-                }
-                FunctionSource::Builtin => {}
-                FunctionSource::Extension(ext) => need(
-                    extension(ext),
-                    reason!("trigger {me} executes {} of extension {ext}", tr.function),
-                    false,
-                ),
-            }
+            trigger_on(&mut need, table(&t.name), &t.name, tr);
             if let Some(w) = &tr.when {
                 expr_edges(&mut need, &reason!("trigger {me}"), w);
             }
@@ -468,48 +424,8 @@ pub(super) fn collect_edges(
                 }
             }
         }
-        Object::ViewIndex(v, ix) => {
-            need(view(&v.name), reason!("index {me} is on {}", v.name), false);
-            for k in &ix.keys {
-                if let IndexTarget::Expr(e) = &k.target {
-                    expr_edges(&mut need, &reason!("index {me}"), e);
-                }
-                if let Some(ext) = k.opclass.as_deref().and_then(scan::extension_of_opclass) {
-                    need(
-                        extension(ext),
-                        reason!("index {me} uses an operator class of extension {ext}"),
-                        false,
-                    );
-                }
-            }
-            if let Some(p) = &ix.predicate {
-                expr_edges(&mut need, &reason!("index {me}"), p);
-            }
-        }
-        Object::ViewTrigger(v, tr) => {
-            need(
-                view(&v.name),
-                reason!("trigger {me} is on {}", v.name),
-                false,
-            );
-            match &tr.function_source {
-                FunctionSource::Declared => {
-                    for &f in overloads(&tr.function).unwrap_or_default() {
-                        need(
-                            Some(f),
-                            reason!("trigger {me} executes {}", tr.function),
-                            false,
-                        );
-                    }
-                }
-                FunctionSource::Builtin => {}
-                FunctionSource::Extension(ext) => need(
-                    extension(ext),
-                    reason!("trigger {me} executes {} of extension {ext}", tr.function),
-                    false,
-                ),
-            }
-        }
+        Object::ViewIndex(v, ix) => index_on(&mut need, view(&v.name), &v.name, ix, false),
+        Object::ViewTrigger(v, tr) => trigger_on(&mut need, view(&v.name), &v.name, tr),
         Object::Raw(r) => {
             for d in &r.depends_on {
                 for t in dep(d) {
@@ -657,32 +573,5 @@ pub(super) fn collect_edges(
                 }
             }
         }
-    }
-}
-
-/// A type used by a domain, a composite field or a range: its enum, domain, composite or
-/// range type, or the extension that provides it.
-fn type_edges(
-    need: &mut dyn FnMut(Option<usize>, String, bool),
-    lookup: &dyn Fn(u8, &QName) -> Option<usize>,
-    me: &str,
-    ty: &crate::model::types::ColumnType,
-    describe: bool,
-) {
-    let reason = |q: &str| {
-        if describe {
-            format!("{me} uses type {q}")
-        } else {
-            String::new()
-        }
-    };
-    if let Some(q) = ty.enum_name() {
-        need(lookup(2, q), reason(&q.to_string()), false);
-    }
-    if let Some((kind, q)) = ty.user_type() {
-        need(lookup(kind, q), reason(&q.to_string()), false);
-    }
-    if let Some(ext) = ty.extension() {
-        need(lookup(0, &QName::new("", ext)), reason(ext), false);
     }
 }

@@ -1,6 +1,7 @@
 //! The dependency graph and the creation order derived from it.
 
-use super::edges::{Lookup, collect_edges};
+use super::edges::collect_edges;
+use super::lookup::Lookup;
 use super::object::{Key, Object, TABLE_PHASE, objects};
 use crate::model::database::Database;
 use petgraph::Direction;

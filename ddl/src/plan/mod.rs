@@ -5,6 +5,7 @@ mod edges;
 pub mod enum_rebuild;
 mod functions;
 pub mod graph;
+mod lookup;
 pub mod object;
 mod partition_change;
 mod privilege_edges;

@@ -1,6 +1,6 @@
 //! What a grant needs: its target, found by kind and name in the graph's lookup.
 
-use super::edges::Lookup;
+use super::lookup::Lookup;
 use crate::model::privilege::GrantTarget;
 
 /// The object a grant is on. `GRANT .. ON TABLE` takes any relation, so a table-like target

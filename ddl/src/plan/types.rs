@@ -1,7 +1,8 @@
 //! The diff of sequences, domains, composite and range types: what is created, dropped
-//! and altered in place for each.
+//! and altered in place for each, and the edges to the types they use.
 
 use super::object::Object;
+use crate::model::names::QName;
 use crate::sql::render::{self, Stmt};
 
 /// The statements that create one of these objects (None: not one of them).
@@ -65,4 +66,31 @@ pub(super) fn is_type_or_sequence(o: &Object<'_>) -> bool {
             | Object::Composite(_)
             | Object::Range(_)
     )
+}
+
+/// A type used by a domain, a composite field or a range: its enum, domain, composite or
+/// range type, or the extension that provides it.
+pub(super) fn type_edges(
+    need: &mut dyn FnMut(Option<usize>, String, bool),
+    lookup: &dyn Fn(u8, &QName) -> Option<usize>,
+    me: &str,
+    ty: &crate::model::types::ColumnType,
+    describe: bool,
+) {
+    let reason = |q: &str| {
+        if describe {
+            format!("{me} uses type {q}")
+        } else {
+            String::new()
+        }
+    };
+    if let Some(q) = ty.enum_name() {
+        need(lookup(2, q), reason(&q.to_string()), false);
+    }
+    if let Some((kind, q)) = ty.user_type() {
+        need(lookup(kind, q), reason(&q.to_string()), false);
+    }
+    if let Some(ext) = ty.extension() {
+        need(lookup(0, &QName::new("", ext)), reason(ext), false);
+    }
 }
