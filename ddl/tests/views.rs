@@ -261,3 +261,27 @@ fn a_view_named_like_a_type_or_an_index_is_reported() {
         base().view(View::materialized(V, "SELECT 1 AS one").index(Index::named("t", ["one"])));
     assert_eq!(codes(&db), [Code::DuplicateIndex]);
 }
+
+#[test]
+fn a_view_trigger_comes_after_the_function_its_when_condition_calls() {
+    const ENABLED: FunctionRef = FunctionRef::new("vw", "enabled");
+    // `enabled` reads view w, so it comes late; the trigger on v must wait for it.
+    let db = base()
+        .function(Function::trigger(READER, "BEGIN RETURN NULL; END"))
+        .function(
+            Function::new(ENABLED, "boolean", "SELECT count(*) > 0 FROM vw.w").language("sql"),
+        )
+        .view(View::new(W, "SELECT id FROM vw.t"))
+        .view(
+            View::new(V, "SELECT id FROM vw.t").trigger(
+                Trigger::after("audit", READER)
+                    .on_insert()
+                    .for_each_statement()
+                    .when("vw.enabled()"),
+            ),
+        );
+    let up = first(&db).up;
+    let f = position(&up, "CREATE FUNCTION vw.enabled");
+    let tr = position(&up, "CREATE TRIGGER audit");
+    assert!(f < tr, "{up}");
+}

@@ -106,27 +106,20 @@ pub(super) fn collect_edges(
             }
         };
     // An index on a table or a view: the relation, and what its keys and predicate use.
-    // `name_opclass`: whether the reason names the operator class (view indexes' reasons
-    // have not).
     let index_on = |need: &mut dyn FnMut(Option<usize>, String, bool),
                     on: Option<usize>,
                     relation: &QName,
-                    ix: &Index,
-                    name_opclass: bool| {
+                    ix: &Index| {
         need(on, reason!("index {me} is on {relation}"), false);
         for k in &ix.keys {
             if let IndexTarget::Expr(e) = &k.target {
                 expr_edges(need, &reason!("index {me}"), e);
             }
             if let Some(ext) = k.opclass.as_deref().and_then(scan::extension_of_opclass) {
-                let reason = if name_opclass {
-                    reason!(
-                        "index {me} uses operator class {} of extension {ext}",
-                        k.opclass.as_deref().unwrap_or_default()
-                    )
-                } else {
-                    reason!("index {me} uses an operator class of extension {ext}")
-                };
+                let reason = reason!(
+                    "index {me} uses operator class {} of extension {ext}",
+                    k.opclass.as_deref().unwrap_or_default()
+                );
                 need(extension(ext), reason, false);
             }
         }
@@ -134,7 +127,8 @@ pub(super) fn collect_edges(
             expr_edges(need, &reason!("index {me}"), p);
         }
     };
-    // A trigger on a table or a view: the relation and the function it executes.
+    // A trigger on a table or a view: the relation, the function it executes and what its
+    // WHEN condition calls.
     let trigger_on = |need: &mut dyn FnMut(Option<usize>, String, bool),
                       on: Option<usize>,
                       relation: &QName,
@@ -156,6 +150,9 @@ pub(super) fn collect_edges(
                 reason!("trigger {me} executes {} of extension {ext}", tr.function),
                 false,
             ),
+        }
+        if let Some(w) = &tr.when {
+            expr_edges(need, &reason!("trigger {me}"), w);
         }
     };
     match o {
@@ -354,13 +351,8 @@ pub(super) fn collect_edges(
                 }
             }
         }
-        Object::Index(t, ix) => index_on(&mut need, table(&t.name), &t.name, ix, true),
-        Object::Trigger(t, tr) => {
-            trigger_on(&mut need, table(&t.name), &t.name, tr);
-            if let Some(w) = &tr.when {
-                expr_edges(&mut need, &reason!("trigger {me}"), w);
-            }
-        }
+        Object::Index(t, ix) => index_on(&mut need, table(&t.name), &t.name, ix),
+        Object::Trigger(t, tr) => trigger_on(&mut need, table(&t.name), &t.name, tr),
         Object::Policy(t, p) => {
             need(
                 table(&t.name),
@@ -424,7 +416,7 @@ pub(super) fn collect_edges(
                 }
             }
         }
-        Object::ViewIndex(v, ix) => index_on(&mut need, view(&v.name), &v.name, ix, false),
+        Object::ViewIndex(v, ix) => index_on(&mut need, view(&v.name), &v.name, ix),
         Object::ViewTrigger(v, tr) => trigger_on(&mut need, view(&v.name), &v.name, tr),
         Object::Raw(r) => {
             for d in &r.depends_on {
