@@ -85,6 +85,20 @@ pub struct Index {
 }
 
 impl Index {
+    /// The name of an unnamed index on `relation`: `<relation>_<columns>_idx`, an expression
+    /// key counting as `expr`.
+    pub(crate) fn default_name(&self, relation: &str) -> String {
+        let parts: Vec<&str> = self
+            .keys
+            .iter()
+            .map(|k| match &k.target {
+                IndexTarget::Column(c) => c.as_str(),
+                IndexTarget::Expr(_) => "expr",
+            })
+            .collect();
+        format!("{relation}_{}_idx", parts.join("_"))
+    }
+
     /// A btree index on these columns.
     #[track_caller]
     pub fn on<'a>(columns: impl IntoIterator<Item = &'a str>) -> Self {

@@ -5,7 +5,7 @@ use super::constraint::{Check, ForeignKey, PrimaryKey, Unique};
 use super::exclusion::Exclusion;
 use super::expr::{Literal, SqlExpr};
 use super::hint::RenamedFrom;
-use super::index::{Index, IndexTarget};
+use super::index::Index;
 use super::names::{Origin, QName, TableRef};
 use super::policy::Policy;
 use super::trigger::Trigger;
@@ -225,15 +225,7 @@ impl Table {
     /// An index; unnamed ones are named `<table>_<columns>_idx`.
     pub fn index(mut self, mut index: Index) -> Self {
         if index.name.is_empty() {
-            let parts: Vec<&str> = index
-                .keys
-                .iter()
-                .map(|k| match &k.target {
-                    IndexTarget::Column(c) => c.as_str(),
-                    IndexTarget::Expr(_) => "expr",
-                })
-                .collect();
-            index.name = format!("{}_{}_idx", self.name.name, parts.join("_"));
+            index.name = index.default_name(&self.name.name);
         }
         self.indexes.push(index);
         self

@@ -2,7 +2,7 @@
 //! view, INSTEAD OF triggers of a view).
 
 use super::hint::RenamedFrom;
-use super::index::{Index, IndexTarget};
+use super::index::Index;
 use super::names::{FunctionRef, Origin, Provider, QName, TableRef, TypeRef, ViewRef};
 use super::trigger::Trigger;
 use super::types::ColumnType;
@@ -246,15 +246,7 @@ impl View {
     /// unique index allows `REFRESH MATERIALIZED VIEW CONCURRENTLY`.
     pub fn index(mut self, mut index: Index) -> Self {
         if index.name.is_empty() {
-            let parts: Vec<&str> = index
-                .keys
-                .iter()
-                .map(|k| match &k.target {
-                    IndexTarget::Column(c) => c.as_str(),
-                    IndexTarget::Expr(_) => "expr",
-                })
-                .collect();
-            index.name = format!("{}_{}_idx", self.name.name, parts.join("_"));
+            index.name = index.default_name(&self.name.name);
         }
         self.indexes.push(index);
         self

@@ -131,18 +131,8 @@ pub fn alter_grant(old: &Grant, new: &Grant) -> Vec<Stmt> {
             grant_sql(new, &new.privileges),
         ];
     }
-    let gone: Vec<Privilege> = old
-        .privileges
-        .iter()
-        .filter(|p| !new.privileges.contains(p))
-        .copied()
-        .collect();
-    let added: Vec<Privilege> = new
-        .privileges
-        .iter()
-        .filter(|p| !old.privileges.contains(p))
-        .copied()
-        .collect();
+    let gone = missing_from(&old.privileges, &new.privileges);
+    let added = missing_from(&new.privileges, &old.privileges);
     let mut out = Vec::new();
     if !gone.is_empty() {
         out.push(revoke_sql(old, &gone));
@@ -216,18 +206,8 @@ pub fn drop_default_privileges(d: &DefaultPrivileges) -> Vec<Stmt> {
 }
 
 pub fn alter_default_privileges(old: &DefaultPrivileges, new: &DefaultPrivileges) -> Vec<Stmt> {
-    let gone: Vec<Privilege> = old
-        .privileges
-        .iter()
-        .filter(|p| !new.privileges.contains(p))
-        .copied()
-        .collect();
-    let added: Vec<Privilege> = new
-        .privileges
-        .iter()
-        .filter(|p| !old.privileges.contains(p))
-        .copied()
-        .collect();
+    let gone = missing_from(&old.privileges, &new.privileges);
+    let added = missing_from(&new.privileges, &old.privileges);
     let mut out = Vec::new();
     if !gone.is_empty() {
         out.extend(on_existing(old, &gone, false));
@@ -238,4 +218,9 @@ pub fn alter_default_privileges(old: &DefaultPrivileges, new: &DefaultPrivileges
         out.extend(on_existing(new, &added, true));
     }
     out
+}
+
+/// The privileges of `a` that `b` does not hold.
+fn missing_from(a: &[Privilege], b: &[Privilege]) -> Vec<Privilege> {
+    a.iter().filter(|p| !b.contains(p)).copied().collect()
 }
