@@ -31,9 +31,7 @@ impl RenamedFrom {
     pub fn old(&self) -> Option<&str> {
         self.0.as_deref()
     }
-}
 
-impl RenamedFrom {
     pub(crate) fn new(old: &str) -> Self {
         Hint(Some(old.to_owned()))
     }
