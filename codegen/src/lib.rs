@@ -7,6 +7,7 @@
 
 pub mod derived;
 pub mod handwritten;
+pub mod lint_new;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -58,6 +59,9 @@ pub struct Args {
     /// Where the schema pages (Mermaid diagrams, creation order) go (codegen owns it).
     #[arg(long, default_value_os_t = default_path("docs/schema"))]
     pub diagrams: PathBuf,
+    /// Print how long each step took, to stderr (for large schemas: where the time goes).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 fn default_dir() -> PathBuf {
@@ -105,7 +109,9 @@ pub fn run_with(
             );
         }
     }
+    let mut clock = Clock::new(args.timings);
     let existing = read_dir(&args.dir)?;
+    clock.lap(err, "read the migrations directory")?;
     let dir = args.dir.display();
     if args.rehash {
         return rehash(&args.dir, &existing, out, err);
@@ -117,6 +123,7 @@ pub fn run_with(
         return Ok(if args.check { STALE } else { FAILED });
     }
     let problems = migration::check_existing(&existing);
+    clock.lap(err, "check the snapshot and checksums")?;
     if !args.check && !problems.is_empty() {
         for p in &problems {
             writeln!(err, "error: {p}")?;
@@ -159,7 +166,9 @@ pub fn run_with(
             }
         };
 
+    clock.lap(err, "validate, plan and render the migration")?;
     let trees = derived_trees(args, db);
+    clock.lap(err, "render entities and schema pages")?;
     if args.check {
         let mut stale = !problems.is_empty();
         for p in &problems {
@@ -201,6 +210,7 @@ pub fn run_with(
                 "schema is up to date: no changes since the newest migration in {dir}"
             )?;
             write_trees(&trees, out)?;
+            clock.lap(err, "write entities and schema pages")?;
             Ok(OK)
         }
         Outcome::New(g) => {
@@ -217,6 +227,7 @@ pub fn run_with(
                 return Ok(FAILED);
             }
             write_all(&args.dir, &g)?;
+            clock.lap(err, "write the migration")?;
             writeln!(
                 out,
                 "wrote {dir}/{} ({}), {}, {SNAPSHOT_FILE}, {SUM_FILE}",
@@ -233,7 +244,8 @@ pub fn run_with(
                     f.down_file()
                 )?;
             }
-            lint_new(&existing, &g, out)?;
+            lint_new(&args.dir, &existing, &g, out)?;
+            clock.lap(err, "lint the new migration")?;
             if !g.heavy_locks.is_empty() {
                 writeln!(
                     out,
@@ -244,8 +256,30 @@ pub fn run_with(
                 }
             }
             write_trees(&trees, out)?;
+            clock.lap(err, "write entities and schema pages")?;
             Ok(OK)
         }
+    }
+}
+
+/// `--timings`: the time of each step since the previous one.
+struct Clock(Option<std::time::Instant>);
+
+impl Clock {
+    fn new(on: bool) -> Self {
+        Self(on.then(std::time::Instant::now))
+    }
+
+    fn lap(&mut self, err: &mut dyn Write, step: &str) -> Result<()> {
+        if let Some(t) = &mut self.0 {
+            writeln!(
+                err,
+                "timing: {:>9.1} ms  {step}",
+                t.elapsed().as_secs_f64() * 1e3
+            )?;
+            *t = std::time::Instant::now();
+        }
+        Ok(())
     }
 }
 
@@ -354,28 +388,18 @@ fn rehash(dir: &Path, existing: &Existing, out: &mut dyn Write, err: &mut dyn Wr
 
 /// Runs the lint rules (docs/lint.md) on the files just written, with the earlier
 /// migrations as context, and prints what they find: a reviewer sees it before CI does.
-fn lint_new(existing: &Existing, g: &Generated, out: &mut dyn Write) -> Result<()> {
-    let mut files: Vec<(String, String)> = existing
+fn lint_new(dir: &Path, existing: &Existing, g: &Generated, out: &mut dyn Write) -> Result<()> {
+    let earlier: Vec<(String, String)> = existing
         .files
         .iter()
         .filter(|(n, _)| migration::parse_file_name(n).is_some_and(|(_, down)| !down))
         .cloned()
         .collect();
-    let mut new = vec![g.up_file()];
-    files.push((g.up_file(), g.up.clone()));
+    let mut new = vec![(g.up_file(), g.up.clone())];
     if let Some(f) = &g.follow_up {
-        new.push(f.up_file());
-        files.push((f.up_file(), f.up.clone()));
+        new.push((f.up_file(), f.up.clone()));
     }
-    let findings: Vec<lint::Finding> = lint::lint_files(&files)
-        .into_iter()
-        .filter(|f| new.contains(&f.file))
-        .collect();
-    if !findings.is_empty() {
-        writeln!(out, "lint (docs/lint.md):")?;
-        write!(out, "{}", lint::render_text(&findings))?;
-    }
-    Ok(())
+    lint_new::lint_new(dir, &earlier, &new, out)
 }
 
 /// What the declaration generates besides migrations.

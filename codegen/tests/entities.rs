@@ -23,6 +23,7 @@ fn args(dir: &Path, check: bool) -> Args {
         fast: false,
         entities: dir.join("entities/src"),
         diagrams: dir.join("docs/schema"),
+        timings: false,
     }
 }
 

@@ -35,6 +35,7 @@ fn args(dir: &Path) -> Args {
         fast: false,
         entities: dir.join("entities/src"),
         diagrams: dir.join("docs/schema"),
+        timings: false,
     }
 }
 
@@ -62,4 +63,76 @@ fn the_first_migration_of_new_tables_gives_no_lint_error() {
     let (code, out) = exec(&args(&dir), &v1());
     assert_eq!(code, OK);
     assert!(!out.contains("error["), "{out}");
+}
+
+/// v1 plus `n` tables whose foreign key to users has no index (a warning each).
+fn with_children(n: usize) -> Database {
+    let mut db = v1();
+    for i in 0..n {
+        let t: &'static str = Box::leak(format!("child_{i:02}").into_boxed_str());
+        db = db.table(
+            Table::new(TableRef::new("app", t))
+                .column(col("id", INT).identity().primary_key())
+                .column(col("user_id", INT).references(USERS, "id")),
+        );
+    }
+    db
+}
+
+#[test]
+fn findings_are_the_same_whether_earlier_migrations_come_from_the_cache_or_are_parsed() {
+    let mut outputs = Vec::new();
+    for cache in ["kept", "removed", "damaged"] {
+        let dir = temp_dir(&format!("cache-{cache}"));
+        let a = args(&dir);
+        assert_eq!(exec(&a, &with_children(1)).0, OK);
+        let files = codegen::lint_new::Cache::of(&a.dir)
+            .expect("a cache location")
+            .files();
+        assert_eq!(files.len(), 1, "the first run leaves a checkpoint");
+        match cache {
+            "removed" => std::fs::remove_file(&files[0]).expect("remove"),
+            "damaged" => std::fs::write(&files[0], "not a checkpoint").expect("write"),
+            _ => {}
+        }
+        // 002 drops a column and adds two unindexed foreign keys; the index-free FK of
+        // 001 must not be reported again (it is not in the new file).
+        let mut v2 = with_children(3);
+        v2.tables[0].columns.retain(|c| c.name != "note");
+        let (code, out) = exec(&a, &v2);
+        assert_eq!(code, OK);
+        let lint = out[out.find("lint (docs/lint.md):").expect("lint output")..].to_owned();
+        assert!(lint.contains("dropping-column"), "{lint}");
+        assert_eq!(
+            lint.matches("warning[fk-without-index]").count(),
+            2,
+            "{lint}"
+        );
+        if cache == "kept" {
+            // The checkpoint resumed from stays, for a regeneration of 002; the new one
+            // is for 003.
+            let kept = codegen::lint_new::Cache::of(&a.dir).expect("cache").files();
+            assert_eq!(kept.len(), 2, "{kept:?}");
+        }
+        outputs.push(lint.replace(&dir.display().to_string(), "DIR"));
+    }
+    assert_eq!(outputs[0], outputs[1], "cache kept vs removed");
+    assert_eq!(outputs[0], outputs[2], "cache kept vs damaged");
+}
+
+#[test]
+fn many_findings_are_shown_up_to_twenty_then_counted_by_code() {
+    let dir = temp_dir("many");
+    let (code, out) = exec(&args(&dir), &with_children(30));
+    assert_eq!(code, OK);
+    assert_eq!(
+        out.matches("warning[fk-without-index]").count(),
+        20,
+        "{out}"
+    );
+    assert!(
+        out.contains("... and 10 more (fk-without-index x10)"),
+        "{out}"
+    );
+    assert!(out.contains("lint: 0 errors, 30 warnings"), "{out}");
 }

@@ -14,6 +14,36 @@ pub(crate) use context::Cx;
 use context::{Site, Sites, finding};
 use state::{FileState, State, record};
 
+/// What [`Linter::checkpoint`] keeps: the facts and the names of the files linted.
+#[derive(serde::Deserialize)]
+struct Checkpoint {
+    version: u64,
+    state: State,
+    files: Vec<(String, bool)>,
+}
+
+#[derive(serde::Serialize)]
+struct CheckpointRef<'a> {
+    version: u64,
+    state: &'a State,
+    files: &'a [(String, bool)],
+}
+
+/// What the recorded facts mean is `state.rs`: a checkpoint made by a build with another
+/// `state.rs` is not resumed (its hash, computed at compile time, is the version).
+const CHECKPOINT_VERSION: u64 = fnv1a(include_bytes!("engine/state.rs"));
+
+const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
 /// Lints files in order as one set. A table is *new* (no lock or rewrite worth reporting)
 /// when an earlier statement of the same file created it: an earlier file has normally
 /// been applied, and its tables hold data, by the time a later one runs. Indexes, primary
@@ -24,11 +54,38 @@ pub struct Linter {
     state: State,
     files: Vec<(String, bool)>,
     findings: Vec<(usize, Finding)>,
+    /// Files that came from a checkpoint: their findings are not reported again.
+    resumed: usize,
 }
 
 impl Linter {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The facts the files linted so far left behind, as text: [`Linter::resume`] goes
+    /// on after them without parsing them again (codegen keeps one for the committed
+    /// migrations, which are the same from run to run). Findings are not kept: those of
+    /// the checkpointed files are not reported by the resumed linter.
+    pub fn checkpoint(&self) -> String {
+        serde_json::to_string(&CheckpointRef {
+            version: CHECKPOINT_VERSION,
+            state: &self.state,
+            files: &self.files,
+        })
+        .unwrap_or_default()
+    }
+
+    /// A linter that goes on after the files of a [`Linter::checkpoint`]; `None` when the
+    /// text is not a checkpoint of this version.
+    pub fn resume(checkpoint: &str) -> Option<Self> {
+        let c: Checkpoint = serde_json::from_str(checkpoint).ok()?;
+        (c.version == CHECKPOINT_VERSION).then(|| Self {
+            state: c.state,
+            resumed: c.files.len(),
+            files: c.files,
+            findings: Vec::new(),
+        })
     }
 
     /// Lints one file after the ones before it.
@@ -161,7 +218,7 @@ impl Linter {
             }
         }
         for (rule, site, message) in deferred {
-            if site.ignored.iter().any(|c| c == rule.code) {
+            if site.file < self.resumed || site.ignored.iter().any(|c| c == rule.code) {
                 continue;
             }
             let (name, generated) = &files[site.file];

@@ -432,3 +432,75 @@ fn the_platform_migrations_lint_clean() {
         lint::render_text(&findings)
     );
 }
+
+/// Lints `files[..split]`, resumes from its checkpoint and lints the rest: the findings
+/// in the rest must be those of one run over all files.
+fn resumed_equals_whole(files: &[(String, String)], split: usize) {
+    let mut first = lint::Linter::new();
+    for (n, t) in &files[..split] {
+        first.lint_file(n, t);
+    }
+    let checkpoint = first.checkpoint();
+    let mut resumed = lint::Linter::resume(&checkpoint).expect("a checkpoint resumes");
+    for (n, t) in &files[split..] {
+        resumed.lint_file(n, t);
+    }
+    let later: Vec<&str> = files[split..].iter().map(|(n, _)| n.as_str()).collect();
+    let whole: Vec<Finding> = lint_files(files)
+        .into_iter()
+        .filter(|f| later.contains(&f.file.as_str()))
+        .collect();
+    assert_eq!(resumed.finish(), whole, "split at {split} of {files:?}");
+}
+
+#[test]
+fn a_linter_resumed_from_a_checkpoint_reports_what_one_run_over_all_files_reports() {
+    // Every fact carried across files: created tables, column types, indexes, foreign
+    // keys, row-level security, policies, enums, pending and proven NOT NULL checks.
+    let files: Vec<(String, String)> = [
+        "CREATE TYPE mood AS ENUM ('sad', 'ok');\nCREATE TABLE p (id int PRIMARY KEY, name varchar(10));\nCREATE TABLE c (id int PRIMARY KEY, p_id int REFERENCES p (id), m mood);\nCREATE INDEX c_p ON c (p_id);\nALTER TABLE c ENABLE ROW LEVEL SECURITY;\nCREATE POLICY own ON p USING (true);\nALTER TABLE p ADD CONSTRAINT p_name_nn CHECK (name IS NOT NULL) NOT VALID;",
+        "SET lock_timeout = '5s';\nDROP INDEX c_p;\nALTER TABLE p ALTER COLUMN name TYPE varchar(5);\nALTER TABLE p ALTER COLUMN name SET NOT NULL;\nALTER TYPE mood RENAME TO mood_old;\nALTER TABLE p ENABLE ROW LEVEL SECURITY;",
+        "SET lock_timeout = '5s';\nALTER TABLE p VALIDATE CONSTRAINT p_name_nn;\nALTER TABLE p ALTER COLUMN name SET NOT NULL;\nCREATE TABLE d (id int PRIMARY KEY, c_id int REFERENCES c (id));",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| (format!("{:03}_case.sql", i + 1), (*t).to_owned()))
+    .collect();
+    let reported = lint_files(&files);
+    assert!(
+        reported.iter().any(|f| f.file != files[0].0),
+        "the later files must have findings for the comparison to mean something"
+    );
+    for split in 1..files.len() {
+        resumed_equals_whole(&files, split);
+    }
+    // And every multi-file golden case.
+    for case in CASES {
+        for sql in [case.fail, case.pass] {
+            let files: Vec<(String, String)> = sql
+                .split(NEXT_FILE)
+                .enumerate()
+                .map(|(i, t)| (format!("{:03}_case.sql", i + 2), t.to_owned()))
+                .collect();
+            for split in 1..files.len() {
+                resumed_equals_whole(&files, split);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_checkpoint_of_another_version_or_damaged_is_not_resumed() {
+    let mut l = lint::Linter::new();
+    l.lint_file("001.sql", "CREATE TABLE t (id int PRIMARY KEY);");
+    let good = l.checkpoint();
+    assert!(lint::Linter::resume(&good).is_some());
+    let at = good.find("\"version\":").expect("a version") + "\"version\":".len();
+    let digits = good[at..]
+        .find(|c: char| !c.is_ascii_digit())
+        .expect("a number");
+    let other = format!("{}0{}", &good[..at], &good[at + digits..]);
+    assert!(lint::Linter::resume(&other).is_none(), "{other}");
+    assert!(lint::Linter::resume(&good[..good.len() / 2]).is_none());
+    assert!(lint::Linter::resume("").is_none());
+}

@@ -52,13 +52,23 @@ fn ups(krate: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The workspace's own dev artifacts are reused as they are; small parts, so the crate
+/// has several files per schema as a large one does.
+fn options() -> workload::dsl::Options {
+    workload::dsl::Options {
+        part_size: 5,
+        optimize_dependencies: false,
+    }
+}
+
 #[test]
 fn dsl_and_sql_workloads_dump_the_same_schema_for_v1_and_v2() {
     let krate = target_dir().join("tmp").join("workload-smoke");
     let _ = std::fs::remove_dir_all(&krate);
 
     let v1 = workload::generate(TABLES, workload::DEFAULT_SEED, false);
-    workload::dsl::write_crate(&v1, &krate, &workspace_root()).expect("writing the v1 crate");
+    workload::dsl::write_crate(&v1, &krate, &workspace_root(), &options())
+        .expect("writing the v1 crate");
     codegen(&krate);
     let v1_up = ups(&krate);
     assert_eq!(v1_up.len(), 1, "v1 is one migration");
@@ -73,7 +83,8 @@ fn dsl_and_sql_workloads_dump_the_same_schema_for_v1_and_v2() {
 
     // v2: only the changed module is rewritten; codegen writes one more migration.
     let v2 = workload::generate(TABLES, workload::DEFAULT_SEED, true);
-    workload::dsl::write_crate(&v2, &krate, &workspace_root()).expect("writing the v2 crate");
+    workload::dsl::write_crate(&v2, &krate, &workspace_root(), &options())
+        .expect("writing the v2 crate");
     codegen(&krate);
     let v2_up = ups(&krate);
     assert_eq!(v2_up.len(), 2, "v2 adds one migration");

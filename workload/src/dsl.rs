@@ -1,5 +1,6 @@
-//! The workload as a user's schema crate: one module per PostgreSQL schema, one private
-//! function per table listed by the module's `database()`, a `main` that runs codegen.
+//! The workload as a user's schema crate: one module per PostgreSQL schema, its tables
+//! declared in files of up to [`Options::part_size`] tables (one private function per
+//! table), a `main` that runs codegen.
 
 use crate::spec::{
     ADDED_COLUMN, IndexSpec, POLICY, POLICY_USING, SCHEMAS, TOUCH_BODY, TOUCH_FUNCTION, TableSpec,
@@ -27,11 +28,34 @@ pub fn profile_overrides(package: &str) -> String {
     )
 }
 
+/// How the crate is laid out and built.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Tables per source file. rustc's incremental unit is the module: an edit recompiles
+    /// (and LLVM re-optimises) every function of the edited file's module, so a file of
+    /// 1,250 tables costs seconds per edit and a file of 100 a fraction of one.
+    pub part_size: usize,
+    /// Build the toolkit crates optimised in the dev profile too (`opt-level = 3` for
+    /// dependencies): they do the work of a codegen run and are compiled once, so the edit
+    /// loop (`cargo run`) runs codegen at release speed. Off for the CI smoke test, which
+    /// reuses the workspace's unoptimised dev artifacts.
+    pub optimize_dependencies: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            part_size: 100,
+            optimize_dependencies: true,
+        }
+    }
+}
+
 /// Writes the crate into `dir` (created), with path dependencies on the workspace at
 /// `workspace`. The workspace's Cargo.lock is copied so the crate resolves the same
 /// versions and, built with the workspace's CARGO_TARGET_DIR, reuses its compiled
 /// dependencies.
-pub fn write_crate(w: &Workload, dir: &Path, workspace: &Path) -> Result<()> {
+pub fn write_crate(w: &Workload, dir: &Path, workspace: &Path, options: &Options) -> Result<()> {
     let src = dir.join("src");
     std::fs::create_dir_all(&src).with_context(|| format!("creating {}", src.display()))?;
     let ws = workspace
@@ -59,7 +83,7 @@ clap = {{ version = "4", features = ["derive", "env"] }}
 
 # The toolkit workspace's profiles, so its compiled dependencies are reused.
 [profile.dev.package."*"]
-debug = false
+{deps_opt}debug = false
 
 [profile.release]
 debug = "line-tables-only"
@@ -67,6 +91,11 @@ debug = "line-tables-only"
 {overrides}"#,
         package = pkg,
         overrides = profile_overrides(&pkg),
+        deps_opt = if options.optimize_dependencies {
+            "# The toolkit crates do codegen's work and are compiled once: optimised, also in dev.\nopt-level = 3\n"
+        } else {
+            ""
+        },
         seed = w.seed,
         n = w.tables.len(),
         ddl = ws.join("ddl").display(),
@@ -80,10 +109,38 @@ debug = "line-tables-only"
     }
     write(&src.join("lib.rs"), &lib_rs(w))?;
     write(&src.join("main.rs"), MAIN_RS)?;
+    let part_size = options.part_size.max(1);
     for s in w.schemas() {
-        write(&src.join(format!("{s}.rs")), &module(w, s))?;
+        // A single-file module of an earlier layout would clash with the directory.
+        let _ = std::fs::remove_file(src.join(format!("{s}.rs")));
+        let tables: Vec<&TableSpec> = w.tables.iter().filter(|t| t.schema == s).collect();
+        let parts: Vec<&[&TableSpec]> = tables.chunks(part_size).collect();
+        let module_dir = src.join(s);
+        std::fs::create_dir_all(&module_dir)
+            .with_context(|| format!("creating {}", module_dir.display()))?;
+        write(
+            &module_dir.join("mod.rs"),
+            &module(s, &tables, parts.len(), part_size),
+        )?;
+        for (i, part) in parts.iter().enumerate() {
+            write(
+                &module_dir.join(format!("{}.rs", part_name(i))),
+                &part_file(w, s, part),
+            )?;
+        }
+        // Parts left over from a larger workload or part size.
+        for i in parts.len().. {
+            let stale = module_dir.join(format!("{}.rs", part_name(i)));
+            if std::fs::remove_file(&stale).is_err() {
+                break;
+            }
+        }
     }
     Ok(())
+}
+
+fn part_name(i: usize) -> String {
+    format!("part_{i:03}")
 }
 
 /// Writes only when the content changed, so regenerating an unchanged module does not
@@ -142,18 +199,22 @@ fn lib_rs(w: &Workload) -> String {
     out
 }
 
-fn module(w: &Workload, schema: &str) -> String {
-    let tables: Vec<&TableSpec> = w.tables.iter().filter(|t| t.schema == schema).collect();
+fn module(schema: &str, tables: &[&TableSpec], parts: usize, part_size: usize) -> String {
     let mut out = format!(
-        "//! Schema `{schema}`: {} tables.\n\nuse ddl::prelude::*;\n\n",
-        tables.len()
+        "//! Schema `{schema}`: {} tables, declared in files of up to {} (rustc recompiles a\n\
+         //! module as a whole, so small files keep an edit cheap).\n\nuse ddl::prelude::*;\n\n",
+        tables.len(),
+        part_size,
     );
     debug_assert!(SCHEMAS.contains(&schema));
+    for i in 0..parts {
+        let _ = writeln!(out, "mod {};", part_name(i));
+    }
     let _ = writeln!(
         out,
-        "const TOUCH: FunctionRef = FunctionRef::new(\"{schema}\", \"{TOUCH_FUNCTION}\");"
+        "\nconst TOUCH: FunctionRef = FunctionRef::new(\"{schema}\", \"{TOUCH_FUNCTION}\");"
     );
-    for t in &tables {
+    for t in tables {
         let _ = writeln!(
             out,
             "pub const {}: TableRef = TableRef::new(\"{schema}\", \"{}\");",
@@ -163,13 +224,29 @@ fn module(w: &Workload, schema: &str) -> String {
     }
     let _ = write!(
         out,
-        "\npub fn database() -> Database {{\n    Database::new()\n        .schema(Schema::new(\"{schema}\"))\n        .function(Function::trigger(TOUCH, \"{TOUCH_BODY}\"))\n        .tables([\n"
+        "\npub fn database() -> Database {{\n    Database::new()\n        .schema(Schema::new(\"{schema}\"))\n        .function(Function::trigger(TOUCH, \"{TOUCH_BODY}\"))"
     );
-    for t in &tables {
-        let _ = writeln!(out, "            {}(),", t.name);
+    for i in 0..parts {
+        let _ = write!(out, "\n        .tables({}::tables())", part_name(i));
     }
-    out.push_str("        ])\n}\n");
-    for t in &tables {
+    out.push_str("\n}\n");
+    out
+}
+
+fn part_file(w: &Workload, schema: &str, tables: &[&TableSpec]) -> String {
+    let (first, last) = match (tables.first(), tables.last()) {
+        (Some(f), Some(l)) => (f.name.as_str(), l.name.as_str()),
+        _ => ("", ""),
+    };
+    let mut out = format!(
+        "//! Tables `{first}` to `{last}` of schema `{schema}`.\n\nuse super::*;\n\n\
+         pub(super) fn tables() -> Vec<Table> {{\n    vec![\n"
+    );
+    for t in tables {
+        let _ = writeln!(out, "        {}(),", t.name);
+    }
+    out.push_str("    ]\n}\n");
+    for t in tables {
         table(&mut out, w, t);
     }
     out

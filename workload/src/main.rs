@@ -37,6 +37,13 @@ enum Command {
         /// The toolkit workspace the crate depends on by path.
         #[arg(long, default_value = env!("CARGO_MANIFEST_DIR"), value_parser = workspace_of)]
         workspace: PathBuf,
+        /// Tables per source file (a schema's module is split into files of this many).
+        #[arg(long, default_value_t = workload::dsl::Options::default().part_size)]
+        part_size: usize,
+        /// Leave the toolkit crates unoptimised in the dev profile (the workspace's own
+        /// dev artifacts are then reused as they are).
+        #[arg(long)]
+        plain_dependencies: bool,
     },
     /// Print the plain SQL.
     Sql {
@@ -65,9 +72,15 @@ fn main() -> Result<()> {
             shape,
             out,
             workspace,
+            part_size,
+            plain_dependencies,
         } => {
             let w = workload::generate(shape.tables, shape.seed, shape.v2);
-            workload::dsl::write_crate(&w, &out, &workspace)
+            let options = workload::dsl::Options {
+                part_size,
+                optimize_dependencies: !plain_dependencies,
+            };
+            workload::dsl::write_crate(&w, &out, &workspace, &options)
         }
         Command::Sql { shape } => {
             let w = workload::generate(shape.tables, shape.seed, shape.v2);

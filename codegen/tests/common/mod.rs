@@ -51,6 +51,7 @@ pub fn args_for(migrations: &Path) -> Args {
         fast: false,
         entities: migrations.with_extension("entities"),
         diagrams: migrations.with_extension("diagrams"),
+        timings: false,
     }
 }
 

@@ -7,7 +7,7 @@ use crate::source::Source;
 use super::state::{FileState, State};
 
 /// Where a finding points, with the ignore codes in force for its statement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Site {
     pub(super) file: usize,
     pub(super) line: usize,

@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use serde::{Deserialize, Serialize};
+
 use pg_query::NodeEnum;
 use pg_query::protobuf::{AlterTableType, ConstrType, Constraint, ObjectType};
 
@@ -11,7 +13,7 @@ use crate::ast;
 use crate::source::Header;
 
 /// A foreign key seen in the set, checked against the set's indexes at the end.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct ForeignKey {
     pub table: String,
     pub shown: String,
@@ -20,12 +22,14 @@ pub(crate) struct ForeignKey {
     pub site: Site,
 }
 
-/// Facts gathered from every statement linted so far (all files).
-#[derive(Debug, Default)]
+/// Facts gathered from every statement linted so far (all files). Serialisable: a
+/// [`super::Linter::checkpoint`] keeps it so a later run need not parse the files again.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct State {
     /// Tables created anywhere in the set.
     pub created: HashSet<String>,
     /// (table, column) -> (type, type modifiers), as created or last altered in the set.
+    #[serde(with = "pairs")]
     pub column_types: HashMap<(String, String), (String, Vec<i64>)>,
     /// Key columns of each index, primary key and unique constraint, per table.
     pub indexes: HashMap<String, Vec<Vec<Option<String>>>>,
@@ -40,9 +44,33 @@ pub(crate) struct State {
     pub retired_enums: HashMap<String, Vec<String>>,
     /// `CHECK (col IS NOT NULL) NOT VALID` constraints not validated yet:
     /// (table, constraint) -> column.
+    #[serde(with = "pairs")]
     pub pending_not_null_checks: HashMap<(String, String), String>,
     /// (table, column) with a valid `CHECK (col IS NOT NULL)`: `SET NOT NULL` needs no scan.
     pub proven_not_null: HashSet<(String, String)>,
+}
+
+/// A map with tuple keys as a list of pairs: JSON object keys are strings only.
+mod pairs {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::HashMap;
+    use std::hash::Hash;
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        map: &HashMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, K, V, D>(d: D) -> Result<HashMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Eq + Hash,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
 }
 
 /// What the rules know about the file being linted.
