@@ -33,6 +33,11 @@ pub fn lint_new(
             for (name, text) in earlier {
                 l.lint_file(name, text);
             }
+            // Also kept: the next run may follow a deletion of the file about to be
+            // written (a migration generated again), and then starts from here.
+            if let Some(c) = &cache {
+                c.store(&earlier_key, &l.checkpoint(), &earlier_key);
+            }
             l
         });
     for (name, text) in new {

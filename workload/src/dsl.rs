@@ -20,10 +20,11 @@ pub fn package(tables: usize) -> String {
 /// The profile settings a schema crate should carry (docs/performance.md): its code runs
 /// once per codegen run, so optimising it buys nothing, and at -O LLVM inlines every
 /// single-use table function into the module's `database()`, where its passes grow
-/// without bound (rustc failed after 33 min at 15.8 GB on 10,000 tables).
+/// without bound (rustc failed after 33 min at 15.8 GB on 10,000 tables). Incremental in
+/// release too, so an edit recompiles one file's module rather than the whole crate.
 pub fn profile_overrides(package: &str) -> String {
     format!(
-        "[profile.release.package.{package}]\nopt-level = 0\ncodegen-units = 256\ndebug = false\n\n\
+        "[profile.release.package.{package}]\nopt-level = 0\ncodegen-units = 256\ndebug = false\nincremental = true\n\n\
          [profile.dev.package.{package}]\ndebug = false\n"
     )
 }
