@@ -375,7 +375,10 @@ fn lib_rs(
     if with_extensions {
         mods.insert(0, "extensions");
     }
-    for m in &mods {
+    // rustfmt sorts a run of `mod` lines by name (`r#` aside), byte by byte.
+    let mut sorted = mods.clone();
+    sorted.sort_unstable();
+    for m in &sorted {
         let _ = writeln!(out, "pub mod {};", ident(m));
     }
     out.push_str("\nuse ddl::prelude::*;\n\n/// The whole imported database.\n");
