@@ -68,8 +68,7 @@ pub async fn run(url: Option<String>, args: ImportArgs) -> anyhow::Result<Verdic
     let mut imported = import::import(&live.model, leftovers, &header);
     // The files are already in rustfmt's layout (import/src/write/layout.rs).
     if args.rustfmt {
-        import::format(&mut imported.files)
-            .map_err(|e| anyhow::anyhow!("rustfmt failed: {e}"))?;
+        import::format(&mut imported.files).map_err(|e| anyhow::anyhow!("rustfmt failed: {e}"))?;
     }
 
     // Everything is planned before anything is written: a declaration that codegen would

@@ -100,8 +100,16 @@ fn long_and_hostile_names_are_written_in_rustfmt_layout() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The test is about widths: it must have met the limits.
-    let app = &imported.files.iter().find(|f| f.path == "app.rs").expect("app.rs").contents;
-    assert!(app.lines().any(|l| l.chars().count() > 95), "some lines are near the limit");
+    let app = &imported
+        .files
+        .iter()
+        .find(|f| f.path == "app.rs")
+        .expect("app.rs")
+        .contents;
+    assert!(
+        app.lines().any(|l| l.chars().count() > 95),
+        "some lines are near the limit"
+    );
 }
 
 #[test]

@@ -308,7 +308,6 @@ fn fits(s: &str, shape: Shape) -> bool {
     last_line_width(s) <= shape.used_width() + shape.width
 }
 
-
 fn last_line_extendable(s: &str) -> bool {
     if s.ends_with("\"#") {
         return true;
@@ -454,8 +453,7 @@ impl Cx {
             width: nested.width.saturating_sub(1),
             ..nested
         };
-        let mut list: Vec<Option<String>> =
-            items.iter().map(|e| self.rewrite(e, nested)).collect();
+        let mut list: Vec<Option<String>> = items.iter().map(|e| self.rewrite(e, nested)).collect();
         let n = items.len();
 
         // try_overflow_last_item
@@ -813,16 +811,23 @@ mod tests {
 
     #[test]
     fn parses_the_shapes_the_writers_emit() {
-        let e = parse(r##"Table::new(T).column(col("a", INT).fk(|f| f.name("x"))).tables([a(), b()]).x(("a", TEXT), vec![vec![lit(1_i64)]], r#"q"#, -5, Vec::<&str>::new())"##);
+        let e = parse(
+            r##"Table::new(T).column(col("a", INT).fk(|f| f.name("x"))).tables([a(), b()]).x(("a", TEXT), vec![vec![lit(1_i64)]], r#"q"#, -5, Vec::<&str>::new())"##,
+        );
         assert!(e.is_some(), "{e:?}");
         assert!(parse("f(").is_none());
     }
 
     #[test]
     fn short_chains_stay_on_one_line_and_long_ones_go_one_call_per_line() {
-        assert_eq!(fn_body(r#"col("a", INT).not_null()"#), r#"col("a", INT).not_null()"#);
         assert_eq!(
-            fn_body(r#"Table::new(USERS).column(col("id", BIGINT).identity()).column(col("email", TEXT).not_null())"#),
+            fn_body(r#"col("a", INT).not_null()"#),
+            r#"col("a", INT).not_null()"#
+        );
+        assert_eq!(
+            fn_body(
+                r#"Table::new(USERS).column(col("id", BIGINT).identity()).column(col("email", TEXT).not_null())"#
+            ),
             "Table::new(USERS)\n        .column(col(\"id\", BIGINT).identity())\n        .column(col(\"email\", TEXT).not_null())"
         );
     }
@@ -862,7 +867,10 @@ mod differential {
             match self.next(5) {
                 0 => "TEXT".to_owned(),
                 1 => format!("{}", self.next(1000)),
-                2 => format!("super::m::C{}", self.name().to_uppercase().replace(['É', '日'], "E")),
+                2 => format!(
+                    "super::m::C{}",
+                    self.name().to_uppercase().replace(['É', '日'], "E")
+                ),
                 _ => self.string(),
             }
         }
@@ -888,12 +896,18 @@ mod differential {
                 3 => {
                     let k = 1 + self.next(3);
                     let shaping = self.calls(0, k);
-                    format!("col({}, INT).references(T, {}).fk(|f| f{shaping})", self.string(), self.string())
+                    format!(
+                        "col({}, INT).references(T, {}).fk(|f| f{shaping})",
+                        self.string(),
+                        self.string()
+                    )
                 }
                 4 => {
                     let n = self.next(3);
                     let k = self.next(4);
-                    let items: Vec<String> = (0..n).map(|_| format!("{}()", self.name().replace(['é', '日'], "e"))).collect();
+                    let items: Vec<String> = (0..n)
+                        .map(|_| format!("{}()", self.name().replace(['é', '日'], "e")))
+                        .collect();
                     format!("[{}]{}", items.join(", "), self.calls(0, k))
                 }
                 _ => {
@@ -911,8 +925,13 @@ mod differential {
             for _ in 0..n {
                 let k = self.next(3);
                 let args: Vec<String> = (0..k).map(|_| self.expr(depth)).collect();
-                let name = ["to", "column", "not_null", "references", "on_delete_set_null"]
-                    [self.next(5)];
+                let name = [
+                    "to",
+                    "column",
+                    "not_null",
+                    "references",
+                    "on_delete_set_null",
+                ][self.next(5)];
                 out.push_str(&format!("\n.{name}({})", args.join(", ")));
             }
             out
@@ -925,7 +944,10 @@ mod differential {
         let mut failures = Vec::new();
         let mut source = String::new();
         let mut ours = String::new();
-        let n = std::env::var("LAYOUT_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+        let n = std::env::var("LAYOUT_CASES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(300);
         for i in 0..n {
             let depth = 1 + rng.next(3);
             let k = 1 + rng.next(6);
@@ -949,6 +971,31 @@ mod differential {
                 failures.push(format!("rustfmt:\n{a}\nours:\n{b}\n"));
             }
         }
-        assert!(failures.is_empty(), "{} of {n} differ; first:\n{}", failures.len(), failures[..failures.len().min(3)].join("\n----\n"));
+        assert!(
+            failures.is_empty(),
+            "{} of {n} differ; first:\n{}",
+            failures.len(),
+            failures[..failures.len().min(3)].join("\n----\n")
+        );
+    }
+}
+
+#[cfg(test)]
+mod probe {
+    #[test]
+    #[ignore = "LAYOUT_PROBE=file: prints the layout of the expression in the file"]
+    fn probe() {
+        let text = std::fs::read_to_string(std::env::var("LAYOUT_PROBE").expect("LAYOUT_PROBE"))
+            .expect("file");
+        let indent: usize =
+            std::env::var("LAYOUT_INDENT").map_or(4, |s| s.parse().expect("number"));
+        let sub: usize = std::env::var("LAYOUT_SUB").map_or(0, |s| s.parse().expect("number"));
+        let shape = super::Shape::indented(indent)
+            .sub_width(sub)
+            .expect("width");
+        match super::layout(&text, shape) {
+            Some(s) => println!("{s}"),
+            None => println!("None"),
+        }
     }
 }
