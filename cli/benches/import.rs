@@ -80,7 +80,17 @@ fn bench(n: usize) {
         "building the database failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    println!("{n} tables: built in {:.1} s", t.elapsed().as_secs_f64());
+    // A database in use has been vacuumed: right after 10,000 CREATEs pg_class is mostly
+    // dead rows, and every catalog scan (pg_dump's and ours) pays for them.
+    let out = Command::new(server.program("psql"))
+        .args(["-X", "-q", "-d", &db.url, "-c", "VACUUM ANALYZE"])
+        .output()
+        .expect("psql");
+    assert!(out.status.success(), "VACUUM failed");
+    println!(
+        "{n} tables: built and vacuumed in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let pg_dump = server.program("pg_dump");
     let pg_dump = pg_dump.to_str().expect("utf-8 path");
     let out_dir = std::env::temp_dir().join(format!("import-bench-out-{}", std::process::id()));
@@ -113,6 +123,39 @@ fn bench(n: usize) {
         );
         ours.push(t);
         our_rss = our_rss.max(kb);
+    }
+    // `IMPORT_BENCH_PSQL=FILE`: run a script on the database (`EXPLAIN ANALYZE` of a
+    // catalog query) and print its output.
+    if let Ok(script) = std::env::var("IMPORT_BENCH_PSQL") {
+        let out = Command::new(server.program("psql"))
+            .args(["-X", "-d", &db.url, "-f", &script])
+            .output()
+            .expect("psql");
+        println!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // `IMPORT_BENCH_PERF=FILE`: one more import under `perf record -g` (release has line
+    // tables), to see where the time goes.
+    if let Ok(perf) = std::env::var("IMPORT_BENCH_PERF") {
+        let status = Command::new("perf")
+            .args(["record", "-g", "-o", &perf, "--"])
+            .env("IMPORT_TIMINGS", "1")
+            .env("INTROSPECT_TIMING", "1")
+            .arg(env!("CARGO_BIN_EXE_cli"))
+            .args([
+                "import",
+                "--database-url",
+                &db.url,
+                "--out",
+                &out_dir,
+                "--force",
+            ])
+            .status()
+            .expect("perf runs");
+        assert!(status.success(), "perf record failed");
     }
     let written: usize = std::fs::read_dir(&out_dir)
         .map(|d| {

@@ -280,7 +280,7 @@ impl Shape {
 }
 
 fn width(s: &str) -> usize {
-    s.width()
+    if s.is_ascii() { s.len() } else { s.width() }
 }
 
 fn first_line_width(s: &str) -> usize {
