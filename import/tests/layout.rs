@@ -69,6 +69,13 @@ fn hostile() -> Database {
             )
             .trigger(Trigger::before(leak(name("trg", len, 63)), TOUCH).on_update_of([c]))
             .comment(leak("x".repeat(len * 3)));
+        if len % 9 == 0 {
+            let text = leak(name("row", len, len * 2));
+            t = t.rows(
+                ["id", c],
+                (0..len / 9).map(|i| vec![lit(i as i64), lit(text)]),
+            );
+        }
         if len > 1 {
             let parent = TableRef::new("app", leak(name("t", len - 1, (len - 1).max(3))));
             let fk = leak(name("fk", len, 63));
@@ -86,7 +93,12 @@ fn hostile() -> Database {
 
 #[test]
 fn long_and_hostile_names_are_written_in_rustfmt_layout() {
-    let imported = import::import(&hostile(), Vec::new(), "Imported by the layout test.");
+    let left = vec![import::Leftover::new(
+        "table",
+        "app.odd",
+        "a reason with \"quotes\", $$ and trailing blanks   ",
+    )];
+    let imported = import::import(&hostile(), left, "Imported by the layout test.");
     let mut failures = Vec::new();
     for f in &imported.files {
         let formatted = import::rustfmt(&f.contents).expect("rustfmt runs");

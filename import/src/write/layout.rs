@@ -379,17 +379,9 @@ impl Cx {
                 self.overflow(callee, args, shape, FN_CALL_WIDTH, ("(", ")"), None)
             }
             Expr::Mac(name, args) => {
-                // `vec!` is laid out as an array; a nested one keeps its (absent) trailing
-                // comma.
+                // `vec!` is laid out as an array.
                 let nested = self.inside_macro.replace(true);
-                let r = self.overflow(
-                    name,
-                    args,
-                    shape,
-                    ARRAY_WIDTH,
-                    ("[", "]"),
-                    nested.then_some(false),
-                );
+                let r = self.overflow(name, args, shape, ARRAY_WIDTH, ("[", "]"), None);
                 self.inside_macro.set(nested);
                 r
             }
@@ -879,7 +871,7 @@ mod differential {
             if depth == 0 {
                 return self.atom();
             }
-            match self.next(9) {
+            match self.next(11) {
                 0 => self.atom(),
                 1 => {
                     let n = self.next(6);
@@ -902,6 +894,24 @@ mod differential {
                         self.string()
                     )
                 }
+                5 => {
+                    let n = self.next(4);
+                    let rows: Vec<String> = (0..n)
+                        .map(|_| {
+                            let k = 1 + self.next(4);
+                            let cells: Vec<String> =
+                                (0..k).map(|_| format!("lit({})", self.atom())).collect();
+                            format!("vec![{}],", cells.join(", "))
+                        })
+                        .collect();
+                    format!("[\"a\", \"b\"], vec![{}]", rows.concat())
+                }
+                6 => format!(
+                    "Aggregate::new(F, Vec::<&str>::new(), {}, -{})",
+                    self.string(),
+                    self.next(100)
+                ),
+                7 => format!("{}.into()", self.string()),
                 4 => {
                     let n = self.next(3);
                     let k = self.next(4);
@@ -940,7 +950,8 @@ mod differential {
 
     #[test]
     fn random_expressions_are_laid_out_as_rustfmt_lays_them_out() {
-        let mut rng = Rng(7);
+        let seed = std::env::var("LAYOUT_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(7);
+        let mut rng = Rng(seed);
         let mut failures = Vec::new();
         let mut source = String::new();
         let mut ours = String::new();

@@ -178,6 +178,9 @@ fn grant_schema(g: &ddl::model::privilege::Grant) -> &str {
 
 /// Every file of the declaration (unformatted: see [`crate::format`]).
 pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
+    // A doc line as rustfmt keeps it: no control characters, no trailing blanks.
+    let header = ddl::sql::fragment::comment_safe(header);
+    let header = header.trim_end();
     // The database's natural order: what the planner creates first comes first.
     let graph = Graph::build(db);
     let order: Vec<usize> = graph
@@ -356,7 +359,7 @@ fn leftover_comment(out: &mut String, leftovers: &[&Leftover]) {
     for l in leftovers {
         let text = l.line();
         let line = ddl::sql::fragment::comment_safe(&text);
-        let _ = writeln!(out, "//! - {line}");
+        let _ = writeln!(out, "//! - {}", line.trim_end());
     }
 }
 
