@@ -81,7 +81,7 @@ pub async fn run(url: Option<String>, args: ImportArgs) -> anyhow::Result<Verdic
     );
     let mut imported = import::import(&live.model, leftovers, &header);
     phase("wrote the modules");
-    // The files are already in rustfmt's layout (import/src/write/layout.rs).
+    // The files are already in rustfmt's layout (import/src/write/layout/).
     if args.rustfmt {
         import::format(&mut imported.files).map_err(|e| anyhow::anyhow!("rustfmt failed: {e}"))?;
     }

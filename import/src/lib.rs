@@ -3,7 +3,7 @@
 //! [`import`] turns the read model into the declaration the written code makes
 //! ([`adopt`]), renders one module per PostgreSQL schema plus `lib.rs` ([`write`]),
 //! and lists what it could not declare ([`Leftover`]). The files are written in rustfmt's
-//! layout (edition 2024, default configuration) by `write/layout.rs`, so rustfmt leaves
+//! layout (edition 2024, default configuration) by `write/layout/`, so rustfmt leaves
 //! them unchanged and need not run; [`format`] still runs it (`cli import --rustfmt`).
 //! Pure: no database I/O (the CLI reads and baselines).
 
