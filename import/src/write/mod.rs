@@ -132,7 +132,7 @@ pub struct File {
     pub path: String,
     pub contents: String,
     /// The top-level items `contents` is made of, so that a big module is formatted
-    /// in pieces (rustfmt's time grows faster than a file's size).
+    /// in pieces by `--rustfmt` (rustfmt's time grows faster than a file's size).
     pub(crate) items: Vec<String>,
 }
 
@@ -176,7 +176,7 @@ fn grant_schema(g: &ddl::model::privilege::Grant) -> &str {
     }
 }
 
-/// Every file of the declaration (unformatted: see [`crate::format`]).
+/// Every file of the declaration, in rustfmt's layout (`write/layout/`).
 pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
     // A doc line as rustfmt keeps it: no control characters, no trailing blanks.
     let header = ddl::sql::fragment::comment_safe(header);
@@ -488,7 +488,8 @@ fn schema_module(ctx: &Ctx, schema: &str, m: &Members<'_>, header: &str) -> Vec<
             let _ = write!(body, "\n.table({name}())");
         }
     } else {
-        // One array rather than a chain of thousands of calls, which rustfmt is slow on.
+        // One array rather than a chain of thousands of calls (rustfmt, for `--rustfmt`,
+        // is slow on long chains).
         let calls: Vec<String> = table_fns.iter().map(|n| format!("{n}()")).collect();
         let _ = write!(body, "\n.tables([{}])", calls.join(", "));
     }
