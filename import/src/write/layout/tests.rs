@@ -214,3 +214,30 @@ mod probe {
         }
     }
 }
+
+mod constants {
+    use super::super::*;
+
+    #[test]
+    fn constants_of_every_width_are_laid_out_as_rustfmt_lays_them_out() {
+        let mut ours = String::new();
+        for (i, n) in (1..=70).step_by(3).enumerate() {
+            for m in [1, 20, 40, 63] {
+                let konst = format!("C{i}_{}", "X".repeat(n));
+                let schema = ["public", "日本語のスキーマ", "s\"q"][i % 3];
+                let rhs = format!("TableRef::new({schema:?}, {:?})", "n".repeat(m));
+                ours.push_str(&constant(
+                    &format!("pub const {konst}_{m}: TableRef ="),
+                    &rhs,
+                ));
+                ours.push('\n');
+            }
+        }
+        let formatted = crate::rustfmt(&ours).expect("rustfmt");
+        assert!(
+            formatted == ours,
+            "{}",
+            crate::layout_diff(&ours, &formatted)
+        );
+    }
+}
