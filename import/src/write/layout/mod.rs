@@ -1,5 +1,5 @@
 //! rustfmt's layout without running rustfmt. The writers render each declaration as one
-//! flat expression (`Table::new(T).column(col("id", INT))...`); [`expr`] parses it into
+//! flat expression (`Table::new(T).column(col("id", INT))...`); `parse` reads it into
 //! the few shapes they use (paths, literals, calls, method chains, arrays, tuples, `vec!`,
 //! `|f|` closures) and lays it out with rustfmt's own algorithm for them (edition 2024,
 //! default configuration): the width rules of `overflow.rs` (call arguments, arrays,
@@ -140,8 +140,7 @@ pub(super) fn layout(text: &str, shape: Shape) -> Option<String> {
 }
 
 /// The body of `fn name() -> Ty {` .. `}`: the tail expression, laid out at indent 4.
-/// Where rustfmt gives up (it then keeps the source as it is) the expression is written
-/// one call per line, which rustfmt keeps as it is.
+/// Where rustfmt gives up (it then keeps the source as it is) see [`fallback`].
 pub(crate) fn fn_body(expr: &str) -> String {
     layout(expr, Shape::indented(TAB)).unwrap_or_else(|| fallback(expr, Shape::indented(TAB)))
 }
@@ -149,6 +148,7 @@ pub(crate) fn fn_body(expr: &str) -> String {
 /// `pub const NAME: Ty = expr;` as rustfmt writes it (`rewrite_static` and `choose_rhs`).
 pub(crate) fn constant(lhs: &str, expr: &str) -> String {
     let Some(e) = parse(expr) else {
+        debug_assert!(false, "the layout cannot parse {expr}");
         return format!("{lhs} {expr};");
     };
     let cx = Cx::default();
@@ -199,7 +199,10 @@ pub(super) fn fallback(expr: &str, shape: Shape) -> String {
         lenient: true,
         ..Cx::default()
     };
-    parse(expr)
+    let parsed = parse(expr);
+    // Every writer's text parses (the fixed-point tests would show one that does not).
+    debug_assert!(parsed.is_some(), "the layout cannot parse {expr}");
+    parsed
         .and_then(|e| cx.rewrite(&e, shape))
         .unwrap_or_else(|| expr.to_owned())
 }

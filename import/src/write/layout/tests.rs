@@ -158,7 +158,6 @@ mod differential {
             .unwrap_or(7);
         let mut rng = Rng(seed);
         let mut failures = Vec::new();
-        let mut source = String::new();
         let mut ours = String::new();
         let n = std::env::var("LAYOUT_CASES")
             .ok()
@@ -169,12 +168,10 @@ mod differential {
             let k = 1 + rng.next(6);
             let calls = rng.calls(depth, k);
             let e = format!("Table::new(T){calls}");
-            source.push_str(&format!("fn f{i}() -> X {{\n{e}\n}}\n\n"));
             ours.push_str(&format!("fn f{i}() -> X {{\n    {}\n}}\n\n", fn_body(&e)));
         }
         // A fixed point: where rustfmt gives up it keeps our text, elsewhere it must
         // produce it.
-        let _ = &source;
         let formatted = crate::rustfmt(&ours).expect("rustfmt");
         if let Ok(dir) = std::env::var("LAYOUT_DUMP") {
             let _ = std::fs::write(format!("{dir}/theirs.rs"), &formatted);
