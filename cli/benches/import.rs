@@ -1,18 +1,28 @@
-//! `cargo bench -p cli --bench import`: `cli import` of a synthetic database
-//! (`ddl::synthetic`: each table an identity key, four more columns, an index, a trigger,
-//! RLS, a policy and up to two foreign keys) against `pg_dump --schema-only` of the same
-//! database, both run as processes, alternating, 3 rounds each, at 1,000 and 10,000
-//! tables (`IMPORT_BENCH_TABLES=1000,10000`). Prints the medians, the ratio and each
-//! one's max RSS (`/usr/bin/time`). The import includes reading the catalogs, writing
-//! the modules and formatting them with rustfmt.
+//! `cargo bench -p cli --bench import` (release: the bench profile): `cli import` of the
+//! workload database (`workload::sql`, the seeded N-table schema every benchmark measures:
+//! eight schemas, foreign keys to hub tables, indexes, CHECKs, triggers, RLS and
+//! policies) against `pg_dump --schema-only` of the same database, both run as
+//! processes, alternating, `IMPORT_BENCH_ROUNDS` rounds (default 3) each, at 1,000 and
+//! 10,000 tables (`IMPORT_BENCH_TABLES=1000,10000`). Prints min/median/max, the ratio of
+//! the medians, each one's max RSS (`/usr/bin/time`) and the load average. The import
+//! includes reading the catalogs and writing the modules (in rustfmt's layout; rustfmt
+//! is not run).
 
 use std::io::Write;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn median(mut v: Vec<Duration>) -> Duration {
+/// `min / median / max` in seconds.
+fn spread(mut v: Vec<Duration>) -> (f64, f64, f64) {
     v.sort();
-    v[v.len() / 2]
+    let s = |d: Duration| d.as_secs_f64();
+    (s(v[0]), s(v[v.len() / 2]), s(v[v.len() - 1]))
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".to_owned())
 }
 
 /// Runs a command under `/usr/bin/time -f %M`: wall time and max RSS in kB.
@@ -35,19 +45,17 @@ fn timed(program: &str, args: &[&str]) -> (Duration, u64) {
     (elapsed, kb)
 }
 
-/// The synthetic declaration's first migration, one transaction per 500 statements so the
-/// server's lock table holds it.
+/// The workload's SQL, one transaction per 500 statements so that the server's lock
+/// table holds it (statements end with `;` at the end of a line; bodies are one line).
 fn build_sql(n: usize) -> String {
-    let db = ddl::synthetic::synthetic(n);
-    let (_, stmts) = ddl::migration::plan_statements(&ddl::model::database::Database::new(), &db)
-        .unwrap_or_else(|d| panic!("the synthetic schema must plan: {d}"));
+    let w = workload::generate(n, workload::DEFAULT_SEED, false);
+    let text = workload::sql::sql(&w);
     let mut sql = String::from("BEGIN;\n");
-    for (i, s) in stmts.iter().enumerate() {
+    for (i, stmt) in text.split_inclusive(";\n").enumerate() {
         if i > 0 && i % 500 == 0 {
             sql.push_str("COMMIT;\nBEGIN;\n");
         }
-        sql.push_str(&s.sql);
-        sql.push('\n');
+        sql.push_str(stmt);
     }
     sql.push_str("COMMIT;\n");
     sql
@@ -72,14 +80,30 @@ fn bench(n: usize) {
         "building the database failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    println!("{n} tables: built in {:.1} s", t.elapsed().as_secs_f64());
+    // A database in use has been vacuumed: right after 10,000 CREATEs pg_class is mostly
+    // dead rows, and every catalog scan (pg_dump's and ours) pays for them.
+    let out = Command::new(server.program("psql"))
+        .args(["-X", "-q", "-d", &db.url, "-c", "VACUUM ANALYZE"])
+        .output()
+        .expect("psql");
+    assert!(out.status.success(), "VACUUM failed");
+    println!(
+        "{n} tables: built and vacuumed in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let pg_dump = server.program("pg_dump");
     let pg_dump = pg_dump.to_str().expect("utf-8 path");
     let out_dir = std::env::temp_dir().join(format!("import-bench-out-{}", std::process::id()));
     let out_dir = out_dir.to_str().expect("utf-8 path").to_owned();
     let (mut dump, mut ours) = (Vec::new(), Vec::new());
     let (mut dump_rss, mut our_rss) = (0, 0);
-    for _ in 0..3 {
+    let rounds: usize = std::env::var("IMPORT_BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3)
+        .max(1);
+    let load_before = load_average();
+    for _ in 0..rounds {
         let (t, kb) = timed(
             pg_dump,
             &["--schema-only", "-f", "/dev/null", "-d", &db.url],
@@ -100,6 +124,39 @@ fn bench(n: usize) {
         ours.push(t);
         our_rss = our_rss.max(kb);
     }
+    // `IMPORT_BENCH_PSQL=FILE`: run a script on the database (`EXPLAIN ANALYZE` of a
+    // catalog query) and print its output.
+    if let Ok(script) = std::env::var("IMPORT_BENCH_PSQL") {
+        let out = Command::new(server.program("psql"))
+            .args(["-X", "-d", &db.url, "-f", &script])
+            .output()
+            .expect("psql");
+        println!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // `IMPORT_BENCH_PERF=FILE`: one more import under `perf record -g` (release has line
+    // tables), to see where the time goes.
+    if let Ok(perf) = std::env::var("IMPORT_BENCH_PERF") {
+        let status = Command::new("perf")
+            .args(["record", "-g", "-o", &perf, "--"])
+            .env("IMPORT_TIMINGS", "1")
+            .env("INTROSPECT_TIMING", "1")
+            .arg(env!("CARGO_BIN_EXE_cli"))
+            .args([
+                "import",
+                "--database-url",
+                &db.url,
+                "--out",
+                &out_dir,
+                "--force",
+            ])
+            .status()
+            .expect("perf runs");
+        assert!(status.success(), "perf record failed");
+    }
     let written: usize = std::fs::read_dir(&out_dir)
         .map(|d| {
             d.filter_map(Result::ok)
@@ -108,21 +165,26 @@ fn bench(n: usize) {
         })
         .unwrap_or(0);
     let _ = std::fs::remove_dir_all(&out_dir);
-    let (d, o) = (median(dump), median(ours));
+    let (d, o) = (spread(dump), spread(ours));
     println!(
-        "  pg_dump --schema-only: {:.2} s (median of 3), max RSS {} MB",
-        d.as_secs_f64(),
+        "  pg_dump --schema-only: min {:.2} s, median {:.2} s, max {:.2} s ({rounds} runs), max RSS {} MB",
+        d.0,
+        d.1,
+        d.2,
         dump_rss / 1024
     );
     println!(
-        "  cli import:            {:.2} s (median of 3), max RSS {} MB, {} kB of Rust written",
-        o.as_secs_f64(),
+        "  cli import:            min {:.2} s, median {:.2} s, max {:.2} s ({rounds} runs), max RSS {} MB, {} kB of Rust written",
+        o.0,
+        o.1,
+        o.2,
         our_rss / 1024,
         written / 1024
     );
     println!(
-        "  ratio import / pg_dump = {:.2} (target < 1)",
-        o.as_secs_f64() / d.as_secs_f64()
+        "  ratio import / pg_dump (medians) = {:.2} (target < 1); load average before {load_before}, after {}",
+        o.1 / d.1,
+        load_average()
     );
 }
 

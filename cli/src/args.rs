@@ -212,6 +212,11 @@ pub struct ImportArgs {
     /// of --out, so `schema/src` gives `migrations/`).
     #[arg(long, requires = "baseline")]
     pub migrations_dir: Option<PathBuf>,
+
+    /// Also run `rustfmt --edition 2024` on the written files (needs rustfmt). Not needed:
+    /// the files are written in rustfmt's layout; a belt-and-braces check.
+    #[arg(long)]
+    pub rustfmt: bool,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,18 @@ use crate::Verdict;
 use crate::args::ImportArgs;
 
 pub async fn run(url: Option<String>, args: ImportArgs) -> anyhow::Result<Verdict> {
+    // `IMPORT_TIMINGS=1`: the time of each phase on stderr (the import benchmark's
+    // profile).
+    let timings = std::env::var_os("IMPORT_TIMINGS").is_some();
+    let started = std::time::Instant::now();
+    let phase = |name: &str| {
+        if timings {
+            eprintln!(
+                "import timing: {name} at {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    };
     let url = crate::require_url(url)?;
     let (mut conn, target) = connect_as(&url, "cli import").await?;
     let all = introspect::user_schemas(&mut conn, &target.to_string()).await?;
@@ -31,7 +43,9 @@ pub async fn run(url: Option<String>, args: ImportArgs) -> anyhow::Result<Verdic
             all.join(", ")
         );
     }
+    phase("connected");
     let live = introspect::inspect(&url, &args.schema).await?;
+    phase("read the catalogs");
     let leftovers: Vec<import::Leftover> = live
         .not_managed
         .iter()
@@ -66,7 +80,11 @@ pub async fn run(url: Option<String>, args: ImportArgs) -> anyhow::Result<Verdic
         target.database
     );
     let mut imported = import::import(&live.model, leftovers, &header);
-    import::format(&mut imported.files).map_err(|e| anyhow::anyhow!("rustfmt failed: {e}"))?;
+    phase("wrote the modules");
+    // The files are already in rustfmt's layout (import/src/write/layout/).
+    if args.rustfmt {
+        import::format(&mut imported.files).map_err(|e| anyhow::anyhow!("rustfmt failed: {e}"))?;
+    }
 
     // Everything is planned before anything is written: a declaration that codegen would
     // refuse writes no files at all.
@@ -98,6 +116,7 @@ pub async fn run(url: Option<String>, args: ImportArgs) -> anyhow::Result<Verdic
         }
         None
     };
+    phase("validated");
     refuse_non_empty(&args.out, args.force, "--out")?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
@@ -106,6 +125,7 @@ pub async fn run(url: Option<String>, args: ImportArgs) -> anyhow::Result<Verdic
         std::fs::write(&path, &f.contents)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    phase("wrote the files");
     println!(
         "wrote {} files to {} from {target}:",
         imported.files.len(),

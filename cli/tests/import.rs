@@ -155,3 +155,28 @@ fn an_unknown_schema_is_an_error_naming_it() {
     assert!(run.error_line().contains("no schema nope"), "{run}");
     assert!(!dir.exists(), "nothing written");
 }
+
+#[test]
+fn the_rustfmt_flag_changes_nothing_the_files_are_already_in_its_layout() {
+    let db = from_script("import_saas", "saas_app.sql");
+    let (plain, formatted) = (scratch("saas-plain"), scratch("saas-rustfmt"));
+    import(&db, &["--out", s(&plain)]).ok();
+    import(&db, &["--out", s(&formatted), "--rustfmt"]).ok();
+    let mut names: Vec<_> = std::fs::read_dir(&plain)
+        .expect("written")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() > 1, "{names:?}");
+    for name in names {
+        let a = std::fs::read_to_string(plain.join(&name)).expect("readable");
+        let b = std::fs::read_to_string(formatted.join(&name)).expect("--rustfmt wrote it");
+        assert!(
+            a == b,
+            "{name:?}: rustfmt changes it:\n{}",
+            import::layout_diff(&a, &b)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&plain);
+    let _ = std::fs::remove_dir_all(&formatted);
+}

@@ -2,8 +2,10 @@
 //!
 //! [`import`] turns the read model into the declaration the written code makes
 //! ([`adopt`]), renders one module per PostgreSQL schema plus `lib.rs` ([`write`]),
-//! and lists what it could not declare ([`Leftover`]). [`format`] runs `rustfmt` on the
-//! files. Pure: no database I/O (the CLI reads and baselines).
+//! and lists what it could not declare ([`Leftover`]). The files are written in rustfmt's
+//! layout (edition 2024, default configuration) by `write/layout/`, so rustfmt leaves
+//! them unchanged and need not run; [`format`] still runs it (`cli import --rustfmt`).
+//! Pure: no database I/O (the CLI reads and baselines).
 
 pub mod adopt;
 pub mod leftover;
@@ -160,6 +162,37 @@ pub fn format(files: &mut [File]) -> Result<(), String> {
         f.contents = pieces.join("\n");
     }
     Ok(())
+}
+
+/// Where `ours` and `rustfmt` (what rustfmt made of it) differ: the first differing lines
+/// with three lines of context, numbered, for a test failure.
+pub fn layout_diff(ours: &str, rustfmt: &str) -> String {
+    let a: Vec<&str> = ours.lines().collect();
+    let b: Vec<&str> = rustfmt.lines().collect();
+    let start = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let common_end = a[start..]
+        .iter()
+        .rev()
+        .zip(b[start..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a_end, b_end) = (a.len() - common_end, b.len() - common_end);
+    let from = start.saturating_sub(3);
+    let mut out = String::new();
+    for (i, l) in a.iter().enumerate().take(start).skip(from) {
+        out.push_str(&format!("{:>6}   {l}\n", i + 1));
+    }
+    for (i, l) in a.iter().enumerate().take(a_end.min(start + 40)).skip(start) {
+        out.push_str(&format!("{:>6} - {l}\n", i + 1));
+    }
+    for l in b.iter().take(b_end.min(start + 40)).skip(start) {
+        out.push_str(&format!("       + {l}\n"));
+    }
+    for (i, l) in a.iter().enumerate().skip(a_end).take(3) {
+        out.push_str(&format!("{:>6}   {l}\n", i + 1));
+    }
+    out.push_str("(- written by the import, + what rustfmt makes of it)\n");
+    out
 }
 
 /// Runs `rustfmt` on one file's text.

@@ -10,6 +10,7 @@ mod domain;
 mod exclusion;
 mod function;
 mod index;
+mod layout;
 mod objects;
 mod partition;
 mod policy;
@@ -131,7 +132,7 @@ pub struct File {
     pub path: String,
     pub contents: String,
     /// The top-level items `contents` is made of, so that a big module is formatted
-    /// in pieces (rustfmt's time grows faster than a file's size).
+    /// in pieces by `--rustfmt` (rustfmt's time grows faster than a file's size).
     pub(crate) items: Vec<String>,
 }
 
@@ -175,8 +176,11 @@ fn grant_schema(g: &ddl::model::privilege::Grant) -> &str {
     }
 }
 
-/// Every file of the declaration (unformatted: see [`crate::format`]).
+/// Every file of the declaration, in rustfmt's layout (`write/layout/`).
 pub fn files(db: &Database, leftovers: &[Leftover], header: &str) -> Vec<File> {
+    // A doc line as rustfmt keeps it: no control characters, no trailing blanks.
+    let header = ddl::sql::fragment::comment_safe(header);
+    let header = header.trim_end();
     // The database's natural order: what the planner creates first comes first.
     let graph = Graph::build(db);
     let order: Vec<usize> = graph
@@ -355,7 +359,7 @@ fn leftover_comment(out: &mut String, leftovers: &[&Leftover]) {
     for l in leftovers {
         let text = l.line();
         let line = ddl::sql::fragment::comment_safe(&text);
-        let _ = writeln!(out, "//! - {line}");
+        let _ = writeln!(out, "//! - {}", line.trim_end());
     }
 }
 
@@ -374,18 +378,27 @@ fn lib_rs(
     if with_extensions {
         mods.insert(0, "extensions");
     }
-    for m in &mods {
+    // rustfmt sorts a run of `mod` lines by name (`r#` aside), byte by byte.
+    let mut sorted = mods.clone();
+    sorted.sort_unstable();
+    for m in &sorted {
         let _ = writeln!(out, "pub mod {};", ident(m));
     }
-    out.push_str("\nuse ddl::prelude::*;\n\n/// The whole imported database.\npub fn database() -> Database {\n    Database::new()");
+    out.push_str("\nuse ddl::prelude::*;\n\n/// The whole imported database.\n");
+    let mut body = "Database::new()".to_owned();
     for m in &mods {
-        let _ = write!(out, "\n.merge({}::database())", ident(m));
+        let _ = write!(body, "\n.merge({}::database())", ident(m));
     }
     for r in roles {
-        let _ = write!(out, "\n.role({})", privilege::role(r));
+        let _ = write!(body, "\n.role({})", privilege::role(r));
     }
-    out.push_str("\n}\n");
+    out.push_str(&function("pub fn database() -> Database", &body));
     out
+}
+
+/// `signature { body }`, the body laid out as rustfmt does.
+pub(super) fn function(signature: &str, body: &str) -> String {
+    format!("{signature} {{\n    {}\n}}\n", layout::fn_body(body))
 }
 
 /// The module as top-level items: the handles and `database()` first, then one function
@@ -401,12 +414,12 @@ fn schema_module(ctx: &Ctx, schema: &str, m: &Members<'_>, header: &str) -> Vec<
         |kind: &str, map: &HashMap<QName, Handle>, q: &QName, done: &mut BTreeSet<String>| {
             let constant = &map[q].constant;
             if done.insert(constant.clone()) {
-                let _ = writeln!(
-                    out,
-                    "pub const {constant}: {kind} = {kind}::new({}, {});",
-                    string(&q.schema),
-                    string(&q.name)
-                );
+                let rhs = format!("{kind}::new({}, {})", string(&q.schema), string(&q.name));
+                out.push_str(&layout::constant(
+                    &format!("pub const {constant}: {kind} ="),
+                    &rhs,
+                ));
+                out.push('\n');
             }
         };
     let mut done = BTreeSet::new();
@@ -444,61 +457,61 @@ fn schema_module(ctx: &Ctx, schema: &str, m: &Members<'_>, header: &str) -> Vec<
         .iter()
         .map(|t| ident(&fns.snake(&t.name.name, "table")))
         .collect();
-    out.push_str("\npub fn database() -> Database {\n    Database::new()");
+    out.push('\n');
+    let mut body = "Database::new()".to_owned();
     if let Some(s) = m.schema {
-        out.push_str("\n.schema(");
-        out.push_str(&objects::schema(s));
-        out.push(')');
+        let _ = write!(body, "\n.schema({})", objects::schema(s));
     }
     for e in &m.enums {
-        let _ = write!(out, "\n.enum_type({})", objects::enum_type(ctx, e));
+        let _ = write!(body, "\n.enum_type({})", objects::enum_type(ctx, e));
     }
     for d in &m.domains {
-        let _ = write!(out, "\n.domain({})", domain::domain(ctx, d));
+        let _ = write!(body, "\n.domain({})", domain::domain(ctx, d));
     }
     for c in &m.composites {
-        let _ = write!(out, "\n.composite({})", composite::composite(ctx, c));
+        let _ = write!(body, "\n.composite({})", composite::composite(ctx, c));
     }
     for r in &m.ranges {
-        let _ = write!(out, "\n.range({})", composite::range(ctx, r));
+        let _ = write!(body, "\n.range({})", composite::range(ctx, r));
     }
     for q in &m.sequences {
-        let _ = write!(out, "\n.sequence({})", sequence::sequence(ctx, q));
+        let _ = write!(body, "\n.sequence({})", sequence::sequence(ctx, q));
     }
     for f in &m.functions {
-        let _ = write!(out, "\n.function({})", function::function(ctx, f));
+        let _ = write!(body, "\n.function({})", function::function(ctx, f));
     }
     for a in &m.aggregates {
-        let _ = write!(out, "\n.aggregate({})", aggregate::aggregate(ctx, a));
+        let _ = write!(body, "\n.aggregate({})", aggregate::aggregate(ctx, a));
     }
     if table_fns.len() <= 100 {
         for name in &table_fns {
-            let _ = write!(out, "\n.table({name}())");
+            let _ = write!(body, "\n.table({name}())");
         }
     } else {
-        // One array rather than a chain of thousands of calls, which rustfmt is slow on.
+        // One array rather than a chain of thousands of calls (rustfmt, for `--rustfmt`,
+        // is slow on long chains).
         let calls: Vec<String> = table_fns.iter().map(|n| format!("{n}()")).collect();
-        let _ = write!(out, "\n.tables([{}])", calls.join(", "));
+        let _ = write!(body, "\n.tables([{}])", calls.join(", "));
     }
     for v in &m.views {
-        let _ = write!(out, "\n.view({})", view::view(ctx, v));
+        let _ = write!(body, "\n.view({})", view::view(ctx, v));
     }
     for g in &m.grants {
-        let _ = write!(out, "\n.grant({})", privilege::grant(ctx, g));
+        let _ = write!(body, "\n.grant({})", privilege::grant(ctx, g));
     }
     for d in &m.default_privileges {
         let _ = write!(
-            out,
+            body,
             "\n.default_privileges({})",
             privilege::default_privileges(d)
         );
     }
-    out.push_str("\n}\n");
+    out.push_str(&function("pub fn database() -> Database", &body));
     let mut items = vec![out];
     for (t, name) in m.tables.iter().zip(&table_fns) {
-        items.push(format!(
-            "fn {name}() -> Table {{\n{}\n}}\n",
-            table::table(ctx, t)
+        items.push(function(
+            &format!("fn {name}() -> Table"),
+            &table::table(ctx, t),
         ));
     }
     items

@@ -7,13 +7,13 @@ use std::fmt::Write as _;
 
 pub(super) fn extensions_module(extensions: &[Extension], header: &str) -> String {
     let mut out = format!("//! Extensions. {header}\n\nuse ddl::prelude::*;\n\n");
-    out.push_str("pub fn database() -> Database {\n    Database::new()");
+    let mut body = "Database::new()".to_owned();
     let mut sorted: Vec<&Extension> = extensions.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
     for e in sorted {
-        let _ = write!(out, "\n.extension({})", extension(e));
+        let _ = write!(body, "\n.extension({})", extension(e));
     }
-    out.push_str("\n}\n");
+    out.push_str(&super::function("pub fn database() -> Database", &body));
     out
 }
 

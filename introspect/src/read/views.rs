@@ -34,7 +34,7 @@ SELECT coalesce(json_agg(r), '[]')::text FROM ( \
            WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal) AS triggers \
     FROM pg_class c JOIN ns n ON n.oid = c.relnamespace \
    WHERE c.relkind IN ('v', 'm') \
-     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') \
+     AND (SELECT count(*) FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') = 0 \
    ORDER BY 1, 2) r";
 
 #[derive(Debug, Deserialize)]
