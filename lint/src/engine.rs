@@ -98,65 +98,66 @@ impl Linter {
             header,
             ..FileState::default()
         };
-        let parsed = match crate::parse::statements(text) {
-            Ok(p) => p,
-            Err(e) => {
-                self.syntax_error(
+        // A file PostgreSQL cannot parse gets one finding and leaves no facts; a large
+        // file is linted batch by batch as it is parsed, so what its first batches did is
+        // undone then.
+        let saved = (text.len() >= crate::parse::PARALLEL_FROM)
+            .then(|| (self.state.clone(), self.findings.len()));
+        let mut prev_end = 0usize;
+        let parsed = crate::parse::for_each_batch(text, |batch| {
+            for (base, raw) in &batch {
+                let start = base + usize::try_from(raw.stmt_location).unwrap_or(0);
+                let end = match usize::try_from(raw.stmt_len) {
+                    Ok(0) | Err(_) => text.len(),
+                    Ok(len) => start + len,
+                };
+                let first = source::skip_trivia(text, start.max(prev_end)).min(end.max(start));
+                let ignored = self.ignores(
                     file_index,
                     file_name,
                     header.generated,
                     &src,
-                    &e.to_string(),
+                    prev_end,
+                    first,
                 );
-                return;
+                prev_end = end;
+                let Some(node) = raw.stmt.as_ref().and_then(|n| n.node.as_ref()) else {
+                    continue;
+                };
+                let mut cx = Cx {
+                    state: &self.state,
+                    file: &mut file,
+                    src: &src,
+                    file_index,
+                    stmt_offset: first,
+                    base: *base,
+                    ignored: &ignored,
+                    findings: &mut self.findings,
+                    generated: header.generated,
+                    file_name,
+                };
+                rules::check(node, &mut cx);
+                let sites = Sites {
+                    src: &src,
+                    file: file_index,
+                    ignored: &ignored,
+                    stmt_offset: first,
+                    base: *base,
+                };
+                record(node, &mut self.state, &mut file, &sites);
             }
-        };
-        let mut prev_end = 0usize;
-        for (base, raw) in &parsed {
-            let start = base + usize::try_from(raw.stmt_location).unwrap_or(0);
-            let end = match usize::try_from(raw.stmt_len) {
-                Ok(0) | Err(_) => text.len(),
-                Ok(len) => start + len,
-            };
-            let first = source::skip_trivia(text, start.max(prev_end)).min(end.max(start));
-            let ignored = self.ignores(
-                file_index,
-                file_name,
-                header.generated,
-                &src,
-                prev_end,
-                first,
-            );
-            prev_end = end;
-            let Some(node) = raw.stmt.as_ref().and_then(|n| n.node.as_ref()) else {
-                continue;
-            };
-            let mut cx = Cx {
-                state: &self.state,
-                file: &mut file,
-                src: &src,
-                file_index,
-                stmt_offset: first,
-                base: *base,
-                ignored: &ignored,
-                findings: &mut self.findings,
-                generated: header.generated,
-                file_name,
-            };
-            rules::check(node, &mut cx);
-            let sites = Sites {
-                src: &src,
-                file: file_index,
-                ignored: &ignored,
-                stmt_offset: first,
-                base: *base,
-            };
-            record(node, &mut self.state, &mut file, &sites);
-        }
-        // Freeing a large tree takes a tenth of the time of parsing it: leave that to a
-        // thread of its own, so the caller gets its findings sooner.
-        if text.len() >= 1 << 20 {
-            std::thread::spawn(move || drop(parsed));
+            // Freeing a large tree takes a tenth of the time of parsing it: leave that to
+            // a thread of its own.
+            if batch.len() > 64 {
+                std::thread::spawn(move || drop(batch));
+            }
+        });
+        if let Err(e) = parsed {
+            if let Some((state, findings)) = saved {
+                self.state = state;
+                self.findings.truncate(findings);
+            }
+            self.syntax_error(file_index, file_name, header.generated, &src, &e);
         }
     }
 

@@ -504,3 +504,27 @@ fn a_checkpoint_of_another_version_or_damaged_is_not_resumed() {
     assert!(lint::Linter::resume(&good[..good.len() / 2]).is_none());
     assert!(lint::Linter::resume("").is_none());
 }
+
+#[test]
+fn a_large_file_with_a_syntax_error_near_its_end_reports_only_that_and_leaves_no_facts() {
+    // Linted a batch at a time: the findings and facts of the batches before the error
+    // are undone, as for a small file.
+    let mut text = String::from(
+        "CREATE TABLE p (id int PRIMARY KEY);\nALTER TABLE p ENABLE ROW LEVEL SECURITY;\n",
+    );
+    let one = "CREATE TABLE t (id int PRIMARY KEY, at timestamp);\n";
+    text.push_str(&one.repeat(1_500_000 / one.len()));
+    text.push_str("CREATE TABLE broken (;\n");
+    let findings = lint_files(&[("001_big.sql", text.as_str())]);
+    let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["syntax-error"], "{}", lint::render_text(&findings));
+    // A later file sees nothing of it: no table `p` with row-level security and no policy.
+    let later = lint_files(&[
+        ("001_big.sql", text.as_str()),
+        ("002_next.sql", "CREATE TABLE q (id int PRIMARY KEY);"),
+    ]);
+    assert_eq!(
+        later.iter().map(|f| f.code).collect::<Vec<_>>(),
+        ["syntax-error"]
+    );
+}

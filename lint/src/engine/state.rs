@@ -13,7 +13,7 @@ use crate::ast;
 use crate::source::Header;
 
 /// A foreign key seen in the set, checked against the set's indexes at the end.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ForeignKey {
     pub table: String,
     pub shown: String,
@@ -24,7 +24,7 @@ pub(crate) struct ForeignKey {
 
 /// Facts gathered from every statement linted so far (all files). Serialisable: a
 /// [`super::Linter::checkpoint`] keeps it so a later run need not parse the files again.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub(crate) struct State {
     /// Tables created anywhere in the set.
     pub created: HashSet<String>,
