@@ -103,6 +103,14 @@ fn bench(n: usize) {
         .unwrap_or(3)
         .max(1);
     let load_before = load_average();
+    let import_args = [
+        "import",
+        "--database-url",
+        db.url.as_str(),
+        "--out",
+        out_dir.as_str(),
+        "--force",
+    ];
     for _ in 0..rounds {
         let (t, kb) = timed(
             pg_dump,
@@ -110,17 +118,7 @@ fn bench(n: usize) {
         );
         dump.push(t);
         dump_rss = dump_rss.max(kb);
-        let (t, kb) = timed(
-            env!("CARGO_BIN_EXE_cli"),
-            &[
-                "import",
-                "--database-url",
-                &db.url,
-                "--out",
-                &out_dir,
-                "--force",
-            ],
-        );
+        let (t, kb) = timed(env!("CARGO_BIN_EXE_cli"), &import_args);
         ours.push(t);
         our_rss = our_rss.max(kb);
     }
@@ -145,14 +143,7 @@ fn bench(n: usize) {
             .env("IMPORT_TIMINGS", "1")
             .env("INTROSPECT_TIMING", "1")
             .arg(env!("CARGO_BIN_EXE_cli"))
-            .args([
-                "import",
-                "--database-url",
-                &db.url,
-                "--out",
-                &out_dir,
-                "--force",
-            ])
+            .args(import_args)
             .status()
             .expect("perf runs");
         assert!(status.success(), "perf record failed");

@@ -123,12 +123,3 @@ fn long_and_hostile_names_are_written_in_rustfmt_layout() {
         "some lines are near the limit"
     );
 }
-
-#[test]
-#[ignore = "prints the hostile module: cargo test -p import --test layout -- --ignored --nocapture"]
-fn print_hostile_module() {
-    let imported = import::import(&hostile(), Vec::new(), "Imported by the layout test.");
-    for f in &imported.files {
-        println!("==== {}\n{}", f.path, f.contents);
-    }
-}

@@ -193,25 +193,6 @@ mod differential {
     }
 }
 
-mod probe {
-    #[test]
-    #[ignore = "LAYOUT_PROBE=file: prints the layout of the expression in the file"]
-    fn probe() {
-        let text = std::fs::read_to_string(std::env::var("LAYOUT_PROBE").expect("LAYOUT_PROBE"))
-            .expect("file");
-        let indent: usize =
-            std::env::var("LAYOUT_INDENT").map_or(4, |s| s.parse().expect("number"));
-        let sub: usize = std::env::var("LAYOUT_SUB").map_or(0, |s| s.parse().expect("number"));
-        let shape = super::super::Shape::indented(indent)
-            .sub_width(sub)
-            .expect("width");
-        match super::super::layout(&text, shape) {
-            Some(s) => println!("{s}"),
-            None => println!("None"),
-        }
-    }
-}
-
 mod constants {
     use super::super::*;
 
