@@ -121,6 +121,12 @@ impl Cache {
                 .parent()?
                 .join(".codegen-cache"),
         };
+        Self::at(&root, dir)
+    }
+
+    /// The cache of `dir` under `root`.
+    pub fn at(root: &Path, dir: &Path) -> Option<Self> {
+        let root = root.to_path_buf();
         std::fs::create_dir_all(&root).ok()?;
         let dir = dir.canonicalize().ok()?;
         let id = sha256_hex(dir.to_string_lossy().as_bytes());
@@ -151,18 +157,24 @@ impl Cache {
     }
 
     fn resume(&self, key: &str) -> Option<lint::Linter> {
-        let text = std::fs::read_to_string(self.path(key)).ok()?;
+        let path = self.path(key);
+        let text = std::fs::read_to_string(&path).ok()?;
         let (stored, checkpoint) = text.split_once('\n')?;
         if stored != key {
             return None;
         }
+        // Used now: not pruned as stale for another week.
+        let _ = std::fs::File::options()
+            .append(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()));
         lint::Linter::resume(checkpoint)
     }
 
     /// Writes under a temporary name and renames, so a concurrent run never reads half a
     /// file, then removes the directory's other checkpoints but `keep`'s. A failure only
     /// means no cache next time.
-    fn store(&self, key: &str, checkpoint: &str, keep: &str) {
+    pub fn store(&self, key: &str, checkpoint: &str, keep: &str) {
         let path = self.path(key);
         let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
         let written = std::fs::File::create(&tmp).and_then(|mut f| {
@@ -178,6 +190,31 @@ impl Cache {
         for old in self.files() {
             if old != path && old != kept {
                 let _ = std::fs::remove_file(old);
+            }
+        }
+        self.prune();
+    }
+
+    /// Removes the checkpoints of other directories unused for a week (temporary
+    /// directories of tests, deleted checkouts), so the cache does not grow without end.
+    fn prune(&self) {
+        const WEEK: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+        let Ok(entries) = std::fs::read_dir(&self.root) else {
+            return;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let stale = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > WEEK);
+            let ours = e
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with("lint-"));
+            if stale && ours {
+                let _ = std::fs::remove_file(e.path());
             }
         }
     }

@@ -143,3 +143,36 @@ fn many_findings_are_shown_up_to_twenty_then_counted_by_code() {
     );
     assert!(out.contains("lint: 0 errors, 30 warnings"), "{out}");
 }
+
+#[test]
+fn checkpoints_unused_for_a_week_are_pruned_and_others_kept() {
+    let dir = temp_dir("prune");
+    let a = args(&dir);
+    let root = std::env::temp_dir().join(format!("codegen-cache-{}", std::process::id()));
+    std::fs::create_dir_all(&a.dir).expect("migrations dir");
+    let cache = codegen::lint_new::Cache::at(&root, &a.dir).expect("a cache");
+    std::fs::create_dir_all(&root).expect("root");
+    let old = root.join("lint-0000000000000000-0000000000000000.json");
+    let recent = root.join("lint-1111111111111111-1111111111111111.json");
+    let other = root.join("notes.txt");
+    for f in [&old, &recent, &other] {
+        std::fs::write(f, "x").expect("write");
+    }
+    let week_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(8 * 24 * 3600);
+    for f in [&old, &other] {
+        std::fs::File::options()
+            .append(true)
+            .open(f)
+            .and_then(|h| h.set_modified(week_ago))
+            .expect("set mtime");
+    }
+    let key = "k".repeat(64);
+    cache.store(&key, "{}", &key);
+    assert!(!old.exists(), "a week-old checkpoint is pruned");
+    assert!(recent.exists(), "a recent one is kept");
+    assert!(
+        other.exists(),
+        "files that are not checkpoints are left alone"
+    );
+    assert_eq!(cache.files().len(), 1, "the new checkpoint is there");
+}
