@@ -8,7 +8,6 @@
 //! includes reading the catalogs and writing the modules (in rustfmt's layout; rustfmt
 //! is not run).
 
-use std::io::Write;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -64,29 +63,14 @@ fn build_sql(n: usize) -> String {
 fn bench(n: usize) {
     let db = pgharness::database(&format!("bench_import_{n}"));
     let server = pgharness::server();
-    let file = std::env::temp_dir().join(format!("import-bench-{}-{n}.sql", std::process::id()));
-    std::fs::File::create(&file)
-        .and_then(|mut f| f.write_all(build_sql(n).as_bytes()))
-        .expect("temp file");
+    let sql = build_sql(n);
     let t = Instant::now();
-    let out = Command::new(server.program("psql"))
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url, "-f"])
-        .arg(&file)
-        .output()
-        .expect("psql");
-    let _ = std::fs::remove_file(&file);
-    assert!(
-        out.status.success(),
-        "building the database failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    if let Err(e) = db.psql_script(&sql) {
+        panic!("building the database failed: {e}");
+    }
     // A database in use has been vacuumed: right after 10,000 CREATEs pg_class is mostly
     // dead rows, and every catalog scan (pg_dump's and ours) pays for them.
-    let out = Command::new(server.program("psql"))
-        .args(["-X", "-q", "-d", &db.url, "-c", "VACUUM ANALYZE"])
-        .output()
-        .expect("psql");
-    assert!(out.status.success(), "VACUUM failed");
+    db.exec("VACUUM ANALYZE");
     println!(
         "{n} tables: built and vacuumed in {:.1} s",
         t.elapsed().as_secs_f64()

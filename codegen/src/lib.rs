@@ -389,17 +389,24 @@ fn rehash(dir: &Path, existing: &Existing, out: &mut dyn Write, err: &mut dyn Wr
 /// Runs the lint rules (docs/lint.md) on the files just written, with the earlier
 /// migrations as context, and prints what they find: a reviewer sees it before CI does.
 fn lint_new(dir: &Path, existing: &Existing, g: &Generated, out: &mut dyn Write) -> Result<()> {
-    let earlier: Vec<(String, String)> = existing
+    let earlier: Vec<(&str, &str)> = existing
         .files
         .iter()
         .filter(|(n, _)| migration::parse_file_name(n).is_some_and(|(_, down)| !down))
-        .cloned()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    let mut new = vec![(g.up_file(), g.up.clone())];
-    if let Some(f) = &g.follow_up {
-        new.push((f.up_file(), f.up.clone()));
+    let up_file = g.up_file();
+    let follow_up = g.follow_up.as_ref().map(|f| (f.up_file(), f.up.as_str()));
+    let mut new = vec![(up_file.as_str(), g.up.as_str())];
+    if let Some((name, text)) = &follow_up {
+        new.push((name.as_str(), text));
     }
-    lint_new::lint_new(dir, &earlier, &new, out)
+    // Codegen has verified the sum against the files (an empty directory has none).
+    let earlier = lint_new::Signed {
+        files: &earlier,
+        sum: existing.sum.as_deref().unwrap_or_default(),
+    };
+    lint_new::lint_new(dir, earlier, &new, &g.sum, out)
 }
 
 /// What the declaration generates besides migrations.

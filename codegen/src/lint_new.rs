@@ -3,10 +3,11 @@
 //! The earlier migrations are the same from one run to the next, and parsing them is most
 //! of the cost (a 10,000-table `001` is 9 MB of SQL: about a second and 800 MB). So the
 //! lint facts they leave behind ([`lint::Linter::checkpoint`]) are kept in a cache file
-//! keyed by a hash of every file they came from; the next run resumes from it and parses
-//! only its new file. A missing, stale or damaged cache costs one full parse, never a
-//! wrong finding: the key covers the exact bytes linted, and a checkpoint of another
-//! build's facts is not resumed.
+//! keyed by the directory's `migrations.sum`, whose checksum chain pins every file's name,
+//! order and bytes (codegen has verified it against the files before it plans); the next
+//! run resumes from it and parses only its new file. A missing, stale or damaged cache
+//! costs one full parse, never a wrong finding: a checkpoint of another build's facts is
+//! not resumed either.
 
 use anyhow::Result;
 use ddl::checksum::sha256_hex;
@@ -16,21 +17,31 @@ use std::path::{Path, PathBuf};
 /// Findings printed in full; the rest are counted by code (`cli lint` lists them all).
 const SHOWN: usize = 20;
 
-/// Lints `new` after `earlier` (both in migration order) and prints the findings in `new`.
+/// The up files of a migrations directory with the `migrations.sum` that signs them (the
+/// empty text for an empty directory).
+#[derive(Debug, Clone, Copy)]
+pub struct Signed<'a> {
+    pub files: &'a [(&'a str, &'a str)],
+    pub sum: &'a str,
+}
+
+/// Lints `new` after `earlier` (both in migration order) and prints the findings in
+/// `new`; `sum_after` is the `migrations.sum` that signs both.
 pub fn lint_new(
     dir: &Path,
-    earlier: &[(String, String)],
-    new: &[(String, String)],
+    earlier: Signed<'_>,
+    new: &[(&str, &str)],
+    sum_after: &str,
     out: &mut dyn Write,
 ) -> Result<()> {
     let cache = Cache::of(dir);
-    let earlier_key = key(earlier);
+    let earlier_key = sha256_hex(earlier.sum.as_bytes());
     let mut linter = cache
         .as_ref()
         .and_then(|c| c.resume(&earlier_key))
         .unwrap_or_else(|| {
             let mut l = lint::Linter::new();
-            for (name, text) in earlier {
+            for (name, text) in earlier.files {
                 l.lint_file(name, text);
             }
             // Also kept: the next run may follow a deletion of the file about to be
@@ -46,10 +57,10 @@ pub fn lint_new(
     // The files just written are the next run's earlier ones; the checkpoint resumed
     // from is kept too, for a run after the new file is deleted and generated again.
     if let Some(c) = &cache {
-        let all: Vec<(String, String)> = earlier.iter().chain(new).cloned().collect();
-        c.store(&key(&all), &linter.checkpoint(), &earlier_key);
+        let key = sha256_hex(sum_after.as_bytes());
+        c.store(&key, &linter.checkpoint(), &earlier_key);
     }
-    let names: Vec<&str> = new.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = new.iter().map(|(n, _)| *n).collect();
     let findings: Vec<lint::Finding> = linter
         .finish()
         .into_iter()
@@ -87,19 +98,6 @@ fn print(findings: &[lint::Finding], dir: &Path, out: &mut dyn Write) -> Result<
     }
     writeln!(out, "{}", lint::summary(findings))?;
     Ok(())
-}
-
-/// What a checkpoint was made from: every file's name and bytes (the checkpoint itself
-/// carries the version of the facts it holds).
-fn key(files: &[(String, String)]) -> String {
-    let mut text = String::new();
-    for (name, body) in files {
-        text.push_str(name);
-        text.push('\n');
-        text.push_str(&sha256_hex(body.as_bytes()));
-        text.push('\n');
-    }
-    sha256_hex(text.as_bytes())
 }
 
 /// Where a migrations directory's checkpoints are kept: next to the codegen binary

@@ -153,8 +153,28 @@ impl TestDb {
 
     /// Runs a file with `psql -1` (one transaction), as `psql -1 -f` would.
     pub fn psql_file(&self, path: &Path) -> Result<String, String> {
+        self.run_file(path, true)
+    }
+
+    /// Runs a script of any size (too large for `psql -c`) statement by statement, as
+    /// `psql -f` would: no transaction around it, so its own `BEGIN`/`COMMIT` count.
+    pub fn psql_script(&self, sql: &str) -> Result<String, String> {
+        let file = std::env::temp_dir().join(format!(
+            "pgharness-{}-{}.sql",
+            std::process::id(),
+            self.name
+        ));
+        std::fs::write(&file, sql).map_err(|e| format!("writing {}: {e}", file.display()))?;
+        let result = self.run_file(&file, false);
+        let _ = std::fs::remove_file(&file);
+        result
+    }
+
+    fn run_file(&self, path: &Path, one_transaction: bool) -> Result<String, String> {
         let out = Command::new(server().program("psql"))
-            .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-1", "-d"])
+            .args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"])
+            .args(one_transaction.then_some("-1"))
+            .arg("-d")
             .arg(&self.url)
             .arg("-f")
             .arg(path)
