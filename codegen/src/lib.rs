@@ -15,6 +15,7 @@ use ddl::checksum::SUM_FILE;
 use ddl::migration::{self, Existing, Generated, Outcome, SNAPSHOT_FILE};
 use ddl::model::database::Database;
 use ddl::online::Settings;
+use ddl::plan::prepared::{Canonical, Prepared};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -157,18 +158,28 @@ pub fn run_with(
         fast: args.fast,
         settings: settings.clone(),
     };
-    let outcome =
-        match migration::next_migration_with(&existing, db, args.name.as_deref(), &options) {
-            Ok(o) => o,
-            Err(diags) => {
-                writeln!(err, "{diags}")?;
-                return Ok(FAILED);
-            }
-        };
-
-    clock.lap(err, "validate, plan and render the migration")?;
-    let trees = derived_trees(args, db);
-    clock.lap(err, "render entities and schema pages")?;
+    // Sorted and graphed once: the migration, the entities and the pages all start here.
+    let canonical = Canonical::of(db);
+    let prepared = canonical.prepare(db);
+    clock.lap(err, "sort the declaration and build its graph")?;
+    let planned = migration::next_migration_prepared(
+        &existing,
+        &prepared,
+        args.name.as_deref(),
+        &options,
+        || derived_trees(args, &prepared),
+    );
+    let (outcome, trees) = match planned {
+        Ok(o) => o,
+        Err(diags) => {
+            writeln!(err, "{diags}")?;
+            return Ok(FAILED);
+        }
+    };
+    clock.lap(
+        err,
+        "validate, plan and render the migration, with the entities and pages alongside",
+    )?;
     if args.check {
         let mut stale = !problems.is_empty();
         for p in &problems {
@@ -410,11 +421,11 @@ fn lint_new(dir: &Path, existing: &Existing, g: &Generated, out: &mut dyn Write)
 }
 
 /// What the declaration generates besides migrations.
-fn derived_trees(args: &Args, db: &Database) -> Vec<derived::Tree> {
+fn derived_trees(args: &Args, prepared: &Prepared<'_>) -> Vec<derived::Tree> {
     // Independent of each other: one on each core.
     let (entities, pages) = std::thread::scope(|s| {
-        let pages = s.spawn(|| ddl::diagram::pages(db));
-        let entities = ddl::entity::files(db);
+        let pages = s.spawn(|| ddl::diagram::pages_prepared(prepared));
+        let entities = ddl::entity::files_prepared(prepared);
         (
             entities,
             pages

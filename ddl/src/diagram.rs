@@ -7,8 +7,8 @@
 use crate::model::database::Database;
 use crate::model::names::QName;
 use crate::model::table::Table;
-use crate::plan::graph::Graph;
 use crate::plan::object::Object;
+use crate::plan::prepared::{Canonical, Prepared};
 use crate::sql::render::type_sql;
 use std::collections::BTreeSet;
 
@@ -211,11 +211,14 @@ fn diagram(db: &Database, schema: &str) -> String {
 
 /// One page per schema that has tables, functions or types, and an index page.
 pub fn pages(db: &Database) -> Vec<Page> {
-    let db = db.canonical();
-    let graph = Graph::build(&db);
-    let order = graph
-        .order()
-        .unwrap_or_else(|_| (0..graph.objects.len()).collect());
+    let canonical = Canonical::of(db);
+    pages_prepared(&canonical.prepare(db))
+}
+
+/// [`pages`] of a declaration already sorted and graphed (codegen shares it with the plan).
+pub fn pages_prepared(prepared: &Prepared<'_>) -> Vec<Page> {
+    let db = prepared.canonical;
+    let (graph, order) = (&prepared.planned.graph, &prepared.planned.order);
     let schemas: BTreeSet<&str> = db
         .schemas
         .iter()
@@ -249,7 +252,7 @@ pub fn pages(db: &Database) -> Vec<Page> {
         }
         if !tables.is_empty() {
             page.push_str("## Tables\n\n");
-            page.push_str(&diagram(&db, s));
+            page.push_str(&diagram(db, s));
             page.push('\n');
             for t in &tables {
                 page.push_str(&format!(
@@ -264,7 +267,7 @@ pub fn pages(db: &Database) -> Vec<Page> {
         }
         page.push_str("## Creation order\n\nEach object after everything it needs; down files drop them in reverse.\n\n");
         let mut n = 0;
-        for &i in &order {
+        for &i in order {
             let o = graph.objects[i];
             let in_schema = match o {
                 Object::Extension(_) => false,

@@ -1,7 +1,8 @@
 //! The benchmark workload at N=100 (docs/performance.md), correctness only: the DSL crate
 //! it writes compiles, codegen runs on it, and its migrations give the same
 //! `pg_dump --schema-only` as the plain SQL of the same workload, for v1 and after the
-//! v2 one-column change. No timing is asserted here; `bench/run` measures.
+//! v2 one-column change; the crate-per-schema layout declares the same. No timing is
+//! asserted here; `bench/run` measures.
 //!
 //! The crate is built with the workspace's target directory, so the toolkit crates it
 //! depends on are compiled once and reused (seconds, not minutes, in CI).
@@ -19,12 +20,18 @@ fn target_dir() -> PathBuf {
 }
 
 /// Runs the crate's codegen (`cargo run -- --fast`), panicking with its output.
-fn codegen(krate: &Path) {
+fn codegen(krate: &Path) -> String {
+    codegen_with(krate, &["--fast", "--allow-destructive"])
+}
+
+/// Runs the crate's codegen with `args`; its standard output.
+fn codegen_with(krate: &Path, args: &[&str]) -> String {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new(cargo)
         .args(["run", "-q", "--offline", "--manifest-path"])
         .arg(krate.join("Cargo.toml"))
-        .args(["--", "--fast", "--allow-destructive"])
+        .arg("--")
+        .args(args)
         .env("CARGO_TARGET_DIR", target_dir())
         .output()
         .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
@@ -34,6 +41,7 @@ fn codegen(krate: &Path) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// The up migrations codegen wrote, in order.
@@ -58,6 +66,7 @@ fn options() -> workload::dsl::Options {
     workload::dsl::Options {
         part_size: 5,
         optimize_dependencies: false,
+        crates: false,
     }
 }
 
@@ -101,6 +110,21 @@ fn dsl_and_sql_workloads_dump_the_same_schema_for_v1_and_v2() {
         v2_sql.schema_dump(),
         "v2: DSL and SQL differ"
     );
+
+    // A crate per schema (`--crates`, for large schemas) declares the same: its codegen
+    // finds the migrations, entities and pages of the one-crate layout up to date.
+    let crates = workload::dsl::Options {
+        crates: true,
+        ..options()
+    };
+    workload::dsl::write_crate(&v2, &krate, &workspace_root(), &crates)
+        .expect("writing the v2 crate as a crate per schema");
+    assert!(
+        krate.join("crates/refs/src/lib.rs").exists() && !krate.join("src/sales").exists(),
+        "not the crate-per-schema layout"
+    );
+    let check = codegen_with(&krate, &["--check"]);
+    assert!(check.contains("up to date"), "{check}");
 
     // The model emitter (what the engine benchmarks use) declares the same as the crate.
     let model = workload::model::database(&v2);

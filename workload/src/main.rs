@@ -44,6 +44,10 @@ enum Command {
         /// dev artifacts are then reused as they are).
         #[arg(long)]
         plain_dependencies: bool,
+        /// One crate per PostgreSQL schema under crates/, the TableRef constants in
+        /// crates/refs: an edit recompiles one schema's crate (docs/performance.md).
+        #[arg(long)]
+        crates: bool,
     },
     /// Print the plain SQL.
     Sql {
@@ -74,11 +78,13 @@ fn main() -> Result<()> {
             workspace,
             part_size,
             plain_dependencies,
+            crates,
         } => {
             let w = workload::generate(shape.tables, shape.seed, shape.v2);
             let options = workload::dsl::Options {
                 part_size,
                 optimize_dependencies: !plain_dependencies,
+                crates,
             };
             workload::dsl::write_crate(&w, &out, &workspace, &options)
         }

@@ -15,6 +15,8 @@ mod views;
 
 use crate::model::database::Database;
 use crate::model::names::QName;
+use crate::plan::diff::Planned;
+use crate::plan::prepared::{Canonical, Prepared};
 use names::{camel, distinct, file_stem, ident, snake};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -45,6 +47,8 @@ pub(crate) struct Layout<'a> {
     pub rels: HashMap<&'a QName, Vec<relations::Rel<'a>>>,
     schema_mod: HashMap<String, String>,
     table_mod: HashMap<QName, String>,
+    /// `crate::schema::table` of every table: a hub table's file names a thousand.
+    paths: HashMap<QName, String>,
     alias: HashMap<QName, String>,
     enum_name: HashMap<QName, String>,
 }
@@ -120,6 +124,13 @@ impl<'a> Layout<'a> {
                 incoming.entry(&fk.ref_table).or_default().push((t, fk));
             }
         }
+        let paths = table_mod
+            .iter()
+            .map(|(q, m)| {
+                let path = format!("crate::{}::{}", ident(&schema_mod[&q.schema]), ident(m));
+                (q.clone(), path)
+            })
+            .collect();
         Self {
             db,
             tables: db.tables.iter().map(|t| (&t.name, t)).collect(),
@@ -127,18 +138,15 @@ impl<'a> Layout<'a> {
             rels: HashMap::new(),
             schema_mod,
             table_mod,
+            paths,
             alias,
             enum_name,
         }
     }
 
     /// `crate::core::users`
-    pub fn module_path(&self, table: &QName) -> String {
-        format!(
-            "crate::{}::{}",
-            ident(&self.schema_mod[&table.schema]),
-            ident(&self.table_mod[table])
-        )
+    pub fn module_path(&self, table: &QName) -> &str {
+        &self.paths[table]
     }
 
     /// The Rust path of the enum generated for an SQL enum type.
@@ -153,15 +161,26 @@ impl<'a> Layout<'a> {
 
 /// Every file of the entities crate's `src/` for a declaration.
 pub fn files(db: &Database) -> Vec<File> {
+    let canonical = Canonical::of(db);
+    files_prepared(&canonical.prepare(db))
+}
+
+/// [`files`] of a declaration already sorted and graphed (codegen shares it with the plan).
+pub fn files_prepared(prepared: &Prepared<'_>) -> Vec<File> {
     // Rows are read and written through the partitioned table: partitions get no entity.
-    if db.tables.iter().any(|t| t.partition_of.is_some()) {
-        let mut parents = db.clone();
+    if prepared
+        .canonical
+        .tables
+        .iter()
+        .any(|t| t.partition_of.is_some())
+    {
+        let mut parents = prepared.declared.clone();
         parents.tables.retain(|t| t.partition_of.is_none());
         return files(&parents);
     }
-    let original = db.canonical();
+    let original = prepared.canonical;
     // Views with declared column types get read-only entities, written like tables'.
-    let db = views::with_views(&original);
+    let db = views::with_views(original);
     let view_of: HashMap<&QName, &crate::model::view::View> =
         original.views.iter().map(|v| (&v.name, v)).collect();
     let mut layout = Layout::new(&db);
@@ -194,7 +213,7 @@ pub fn files(db: &Database) -> Vec<File> {
          /// after the tables it references): for code that treats every table alike, such as\n\
          /// tests, seeding and admin tools.\n#[macro_export]\nmacro_rules! for_each_entity {\n    ($m:ident) => {\n",
     );
-    for t in creation_order(&original) {
+    for t in creation_order(&prepared.planned) {
         let path = layout.module_path(&t.name);
         let path = path.strip_prefix("crate::").unwrap_or(&path);
         lib.push_str(&format!("        $m!($crate::{path});\n"));
@@ -206,7 +225,7 @@ pub fn files(db: &Database) -> Vec<File> {
     });
 
     let mut prelude = format!("{HEADER}\n//! Every entity under its CamelCase name.\n\n");
-    let mut aliases: Vec<(String, &String)> = db
+    let mut aliases: Vec<(&str, &String)> = db
         .tables
         .iter()
         .map(|t| (layout.module_path(&t.name), &layout.alias[&t.name]))
@@ -299,14 +318,11 @@ pub fn files(db: &Database) -> Vec<File> {
 
 /// Tables in the order the migration creates them (a cycle, which validation reports,
 /// falls back to name order).
-fn creation_order(db: &Database) -> Vec<&crate::model::table::Table> {
-    let graph = crate::plan::graph::Graph::build(db);
-    let order = graph
-        .order()
-        .unwrap_or_else(|_| (0..graph.objects.len()).collect());
-    order
-        .into_iter()
-        .filter_map(|i| match graph.objects[i] {
+fn creation_order<'a>(planned: &Planned<'a>) -> Vec<&'a crate::model::table::Table> {
+    planned
+        .order
+        .iter()
+        .filter_map(|&i| match planned.graph.objects[i] {
             crate::plan::object::Object::Table(t) => Some(t),
             _ => None,
         })

@@ -120,6 +120,19 @@ pub fn distinct<'a>(
     reserved: &[&str],
 ) -> HashMap<String, String> {
     let sorted: BTreeMap<&str, String> = sql_names.into_iter().map(|n| (n, derive(n))).collect();
+    // Most sets have no clash (a table's columns): then every name is its base.
+    let mut bases: Vec<&str> = sorted
+        .values()
+        .map(String::as_str)
+        .chain(reserved.iter().copied())
+        .collect();
+    bases.sort_unstable();
+    if bases.windows(2).all(|w| w[0] != w[1]) {
+        return sorted
+            .into_iter()
+            .map(|(sql, base)| (sql.to_owned(), base))
+            .collect();
+    }
     let mut taken: HashMap<String, usize> = reserved.iter().map(|r| ((*r).to_owned(), 1)).collect();
     let mut out = HashMap::new();
     for (sql, base) in sorted {

@@ -151,13 +151,9 @@ pub fn file(layout: &Layout<'_>, t: &Table) -> String {
                 } else {
                     format!("{}::", layout.module_path(r.other))
                 };
-                let target = layout.tables.get(r.other).copied();
-                let target_variant = |c: &str| match target {
-                    Some(x) => {
-                        let f = fields(x);
-                        f.get(c)
-                            .map_or_else(|| camel_of_snake(&snake(c)), |f| camel_of_snake(f))
-                    }
+                let target = layout.tables.get(r.other).map(|x| fields(x));
+                let target_variant = |c: &str| match target.as_ref().and_then(|f| f.get(c)) {
+                    Some(f) => camel_of_snake(f),
                     None => camel_of_snake(&snake(c)),
                 };
                 let cols = |names: Vec<String>| {

@@ -13,6 +13,7 @@ pub use snapshot::{
 use crate::checksum;
 use crate::model::database::Database;
 use crate::plan::diff::{Change, PlanError, Planned, Way, changes, diff};
+use crate::plan::prepared::{Canonical, Prepared};
 use crate::sql::render::Stmt;
 use crate::validate::{Code, Diagnostic, Diagnostics, validate};
 use files::{derive_name, render_migration};
@@ -191,6 +192,22 @@ pub fn next_migration_with(
     name: Option<&str>,
     options: &crate::online::Options,
 ) -> Result<Outcome, Diagnostics> {
+    let canonical = Canonical::of(db);
+    next_migration_prepared(existing, &canonical.prepare(db), name, options, || ())
+        .map(|(outcome, ())| outcome)
+}
+
+/// [`next_migration_with`] for a declaration already sorted and graphed, which codegen
+/// shares with the entities and the schema pages. `alongside` runs on a thread of its own
+/// once the declaration is known to be valid and plannable, while the migration is
+/// planned and rendered: work that needs a valid declaration (the entities).
+pub fn next_migration_prepared<T: Send>(
+    existing: &Existing,
+    prepared: &Prepared<'_>,
+    name: Option<&str>,
+    options: &crate::online::Options,
+    alongside: impl FnOnce() -> T + Send,
+) -> Result<(Outcome, T), Diagnostics> {
     let old = match &existing.snapshot {
         Some(text) => {
             parse_snapshot(text).map_err(|e| snapshot_diagnostic(Code::SnapshotInvalid, e))?
@@ -201,16 +218,37 @@ pub fn next_migration_with(
     // Work that does not depend on each other runs on both cores: validation next to
     // planning, then the up file, the down file, the snapshot and the hashes of the
     // existing files, each on a thread of its own.
-    let new = db.canonical();
+    let new = prepared.canonical;
     // Renames first: the rest is planned from the snapshot with the renames applied.
-    let (old, renames) = crate::plan::rename::resolve(&old, &new).map_err(Diagnostics)?;
-    let (validation, planned) = std::thread::scope(|s| {
-        let validation = s.spawn(|| validate(db));
-        let planned = Planned::new(&old).and_then(|from| Ok((from, Planned::new(&new)?)));
-        (join(validation), planned)
+    let (old, renames) = crate::plan::rename::resolve(&old, new).map_err(Diagnostics)?;
+    let (validation, from) = std::thread::scope(|s| {
+        let validation = s.spawn(|| validate(prepared.declared));
+        let from = Planned::new(&old);
+        (join(validation), from)
     });
     validation?;
-    let (from, to) = planned.map_err(plan_diagnostic)?;
+    let from = from.map_err(plan_diagnostic)?;
+    let to = prepared.plan().map_err(plan_diagnostic)?;
+    std::thread::scope(|s| {
+        let side = s.spawn(alongside);
+        let outcome = render_next(existing, &old, new, &renames, &from, to, name, options);
+        let side = join(side);
+        outcome.map(|o| (o, side))
+    })
+}
+
+/// The next migration's files, from the plans of the snapshot (renames applied) and of
+/// the declaration.
+fn render_next(
+    existing: &Existing,
+    old: &Database,
+    new: &Database,
+    renames: &crate::plan::rename::Renames,
+    from: &Planned<'_>,
+    to: &Planned<'_>,
+    name: Option<&str>,
+    options: &crate::online::Options,
+) -> Result<Outcome, Diagnostics> {
     std::thread::scope(|s| {
         let hashes = s.spawn(|| {
             existing
@@ -220,18 +258,18 @@ pub fn next_migration_with(
                 .collect::<Vec<_>>()
         });
         let snapshot = s.spawn(|| {
-            let text = snapshot_json(&new);
+            let text = snapshot_json(new);
             let sha = checksum::sha256_hex(text.as_bytes());
             (text, sha)
         });
-        let down = s.spawn(|| changes(&to, &from, Way::Down).map(|c| render_changes(&c).1));
-        let up_changes = changes(&from, &to, Way::Up).map_err(plan_diagnostic)?;
+        let down = s.spawn(|| changes(to, from, Way::Down).map(|c| render_changes(&c).1));
+        let up_changes = changes(from, to, Way::Up).map_err(plan_diagnostic)?;
         let existing_tables: HashSet<&crate::model::names::QName> =
             old.tables.iter().map(|t| &t.name).collect();
-        let targets = crate::online::new_fk_targets(&foreign_keys(&old), &foreign_keys(&new));
+        let targets = crate::online::new_fk_targets(&foreign_keys(&old), &foreign_keys(new));
         let mut split = crate::online::split(&up_changes, &existing_tables, &targets, options.fast)
             .map_err(plan_diagnostic)?;
-        split.summary.splice(0..0, rename_summary(&renames));
+        split.summary.splice(0..0, rename_summary(renames));
         split.main.splice(0..0, renames.up.iter().cloned());
         if split.main.is_empty() && split.follow_up.is_empty() {
             return Ok(Outcome::UpToDate);

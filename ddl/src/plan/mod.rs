@@ -8,6 +8,7 @@ pub mod graph;
 mod lookup;
 pub mod object;
 mod partition_change;
+pub mod prepared;
 mod privilege_edges;
 pub mod rename;
 mod rename_column;
