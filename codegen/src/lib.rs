@@ -158,17 +158,22 @@ pub fn run_with(
         fast: args.fast,
         settings: settings.clone(),
     };
-    // Sorted and graphed once: the migration, the entities and the pages all start here.
-    let canonical = Canonical::of(db);
-    let prepared = canonical.prepare(db);
-    clock.lap(err, "sort the declaration and build its graph")?;
-    let planned = migration::next_migration_prepared(
-        &existing,
-        &prepared,
-        args.name.as_deref(),
-        &options,
-        || derived_trees(args, &prepared),
-    );
+    let planned = std::thread::scope(|s| -> Result<_> {
+        // Validation needs the declaration alone: it runs while the declaration is sorted
+        // and graphed, once for the migration, the entities and the pages.
+        let validation = s.spawn(|| ddl::validate::validate(db));
+        let canonical = Canonical::of(db);
+        let prepared = canonical.prepare(db);
+        clock.lap(err, "sort the declaration and build its graph")?;
+        Ok(migration::next_migration_prepared(
+            &existing,
+            &prepared,
+            args.name.as_deref(),
+            &options,
+            || join(validation),
+            || derived_trees(args, &prepared),
+        ))
+    })?;
     let (outcome, trees) = match planned {
         Ok(o) => o,
         Err(diags) => {
@@ -255,8 +260,18 @@ pub fn run_with(
                     f.down_file()
                 )?;
             }
-            lint_new(&args.dir, &existing, &g, out)?;
-            clock.lap(err, "lint the new migration")?;
+            // Lint is work for the processor, writing the trees for the disk: side by side,
+            // each into its own buffer, printed in this order.
+            let (linted, written) = std::thread::scope(|s| {
+                let written = s.spawn(|| {
+                    let mut buf = Vec::new();
+                    write_trees(&trees, &mut buf).map(|()| buf)
+                });
+                let mut buf = Vec::new();
+                let linted = lint_new(&args.dir, &existing, &g, &mut buf).map(|()| buf);
+                (linted, join(written))
+            });
+            out.write_all(&linted?)?;
             if !g.heavy_locks.is_empty() {
                 writeln!(
                     out,
@@ -266,8 +281,11 @@ pub fn run_with(
                     writeln!(out, "  ! {l}")?;
                 }
             }
-            write_trees(&trees, out)?;
-            clock.lap(err, "write entities and schema pages")?;
+            out.write_all(&written?)?;
+            clock.lap(
+                err,
+                "lint the new migration; write entities and schema pages alongside",
+            )?;
             Ok(OK)
         }
     }
@@ -426,12 +444,7 @@ fn derived_trees(args: &Args, prepared: &Prepared<'_>) -> Vec<derived::Tree> {
     let (entities, pages) = std::thread::scope(|s| {
         let pages = s.spawn(|| ddl::diagram::pages_prepared(prepared));
         let entities = ddl::entity::files_prepared(prepared);
-        (
-            entities,
-            pages
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        )
+        (entities, join(pages))
     });
     vec![
         derived::Tree {
@@ -445,6 +458,11 @@ fn derived_trees(args: &Args, prepared: &Prepared<'_>) -> Vec<derived::Tree> {
             files: pages.into_iter().map(|p| (p.path, p.content)).collect(),
         },
     ]
+}
+
+/// Joins a scoped thread, passing a panic on as it was.
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 fn write_trees(trees: &[derived::Tree], out: &mut dyn Write) -> Result<()> {

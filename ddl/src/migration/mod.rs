@@ -193,47 +193,45 @@ pub fn next_migration_with(
     options: &crate::online::Options,
 ) -> Result<Outcome, Diagnostics> {
     let canonical = Canonical::of(db);
-    next_migration_prepared(existing, &canonical.prepare(db), name, options, || ())
+    let prepared = canonical.prepare(db);
+    next_migration_prepared(existing, &prepared, name, options, || validate(db), || ())
         .map(|(outcome, ())| outcome)
 }
 
 /// [`next_migration_with`] for a declaration already sorted and graphed, which codegen
-/// shares with the entities and the schema pages. `alongside` runs on a thread of its own
-/// once the declaration is known to be valid and plannable, while the migration is
-/// planned and rendered: work that needs a valid declaration (the entities).
+/// shares with the entities and the schema pages.
+///
+/// `validated` gives the declaration's validation (`|| validate(prepared.declared)`, or
+/// the result of one started earlier); it runs on a thread of its own while the snapshot
+/// is read. `alongside` runs on another once the declaration is known to be valid and
+/// free of cycles, while the migration is planned and rendered: work that needs a valid
+/// declaration (the entities).
 pub fn next_migration_prepared<T: Send>(
     existing: &Existing,
     prepared: &Prepared<'_>,
     name: Option<&str>,
     options: &crate::online::Options,
+    validated: impl FnOnce() -> Result<(), Diagnostics> + Send,
     alongside: impl FnOnce() -> T + Send,
 ) -> Result<(Outcome, T), Diagnostics> {
-    let old = match &existing.snapshot {
-        Some(text) => {
-            parse_snapshot(text).map_err(|e| snapshot_diagnostic(Code::SnapshotInvalid, e))?
-        }
-        // Written canonical by `snapshot_json`, and its checksum guards it against edits.
-        None => Database::new(),
-    };
-    // Work that does not depend on each other runs on both cores: validation next to
-    // planning, then the up file, the down file, the snapshot and the hashes of the
-    // existing files, each on a thread of its own.
     let new = prepared.canonical;
-    // Renames first: the rest is planned from the snapshot with the renames applied.
-    let (old, renames) = crate::plan::rename::resolve(&old, new).map_err(Diagnostics)?;
-    let (validation, from) = std::thread::scope(|s| {
-        let validation = s.spawn(|| validate(prepared.declared));
-        let from = Planned::new(&old);
-        (join(validation), from)
-    });
-    validation?;
-    let from = from.map_err(plan_diagnostic)?;
-    let to = prepared.plan().map_err(plan_diagnostic)?;
     std::thread::scope(|s| {
+        let validation = s.spawn(validated);
+        let old = match &existing.snapshot {
+            Some(text) => {
+                parse_snapshot(text).map_err(|e| snapshot_diagnostic(Code::SnapshotInvalid, e))?
+            }
+            // Written canonical by `snapshot_json`, and its checksum guards it against edits.
+            None => Database::new(),
+        };
+        // Renames first: the rest is planned from the snapshot with the renames applied.
+        let (old, renames) = crate::plan::rename::resolve(&old, new).map_err(Diagnostics)?;
+        join(validation)?;
+        let to = prepared.plan().map_err(plan_diagnostic)?;
         let side = s.spawn(alongside);
-        let outcome = render_next(existing, &old, new, &renames, &from, to, name, options);
-        let side = join(side);
-        outcome.map(|o| (o, side))
+        let from = Planned::new(&old).map_err(plan_diagnostic)?;
+        let outcome = render_next(existing, &old, new, &renames, &from, to, name, options)?;
+        Ok((outcome, join(side)))
     })
 }
 
