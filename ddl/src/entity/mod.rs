@@ -215,7 +215,7 @@ pub fn files_prepared(prepared: &Prepared<'_>) -> Vec<File> {
     );
     for t in creation_order(&prepared.planned) {
         let path = layout.module_path(&t.name);
-        let path = path.strip_prefix("crate::").unwrap_or(&path);
+        let path = path.strip_prefix("crate::").unwrap_or(path);
         lib.push_str(&format!("        $m!($crate::{path});\n"));
     }
     lib.push_str("    };\n}\n");

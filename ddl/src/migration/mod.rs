@@ -230,23 +230,34 @@ pub fn next_migration_prepared<T: Send>(
         let to = prepared.plan().map_err(plan_diagnostic)?;
         let side = s.spawn(alongside);
         let from = Planned::new(&old).map_err(plan_diagnostic)?;
-        let outcome = render_next(existing, &old, new, &renames, &from, to, name, options)?;
+        let before = Side {
+            db: &old,
+            plan: &from,
+        };
+        let after = Side { db: new, plan: to };
+        let outcome = render_next(existing, before, after, &renames, name, options)?;
         Ok((outcome, join(side)))
     })
 }
 
-/// The next migration's files, from the plans of the snapshot (renames applied) and of
-/// the declaration.
+/// One side of a change: a declaration and its plan.
+struct Side<'s, 'a> {
+    db: &'s Database,
+    plan: &'s Planned<'a>,
+}
+
+/// The next migration's files, from the snapshot (renames applied) and the declaration.
 fn render_next(
     existing: &Existing,
-    old: &Database,
-    new: &Database,
+    before: Side<'_, '_>,
+    after: Side<'_, '_>,
     renames: &crate::plan::rename::Renames,
-    from: &Planned<'_>,
-    to: &Planned<'_>,
     name: Option<&str>,
     options: &crate::online::Options,
 ) -> Result<Outcome, Diagnostics> {
+    let (old, from, new, to) = (before.db, before.plan, after.db, after.plan);
+    // Work that does not depend on each other runs on both cores: the up file, the down
+    // file, the snapshot and the hashes of the existing files, each on a thread of its own.
     std::thread::scope(|s| {
         let hashes = s.spawn(|| {
             existing
@@ -264,7 +275,7 @@ fn render_next(
         let up_changes = changes(from, to, Way::Up).map_err(plan_diagnostic)?;
         let existing_tables: HashSet<&crate::model::names::QName> =
             old.tables.iter().map(|t| &t.name).collect();
-        let targets = crate::online::new_fk_targets(&foreign_keys(&old), &foreign_keys(new));
+        let targets = crate::online::new_fk_targets(&foreign_keys(old), &foreign_keys(new));
         let mut split = crate::online::split(&up_changes, &existing_tables, &targets, options.fast)
             .map_err(plan_diagnostic)?;
         split.summary.splice(0..0, rename_summary(renames));
