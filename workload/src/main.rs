@@ -1,5 +1,6 @@
 //! `cargo run -p workload -- dsl --tables 1000 --out /tmp/w1k` writes the DSL crate;
 //! `cargo run -p workload -- sql --tables 1000 > w.sql` prints the plain SQL;
+//! `cargo run -p workload -- drizzle --tables 1000 --out DIR` writes a drizzle-kit schema;
 //! `cargo run -p workload -- stats --tables 10000` prints the shape.
 
 use anyhow::Result;
@@ -54,6 +55,14 @@ enum Command {
         #[command(flatten)]
         shape: Shape,
     },
+    /// Write a drizzle-kit project's schema.ts and drizzle.config.ts into --out (a
+    /// directory under the one drizzle-kit and drizzle-orm are installed in).
+    Drizzle {
+        #[command(flatten)]
+        shape: Shape,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print counts: tables, columns, foreign keys, max fan-in, indexes, checks, tenants.
     Stats {
         #[command(flatten)]
@@ -87,6 +96,13 @@ fn main() -> Result<()> {
                 crates,
             };
             workload::dsl::write_crate(&w, &out, &workspace, &options)
+        }
+        Command::Drizzle { shape, out } => {
+            let w = workload::generate(shape.tables, shape.seed, shape.v2);
+            std::fs::create_dir_all(&out)?;
+            std::fs::write(out.join("schema.ts"), workload::drizzle::schema_ts(&w))?;
+            std::fs::write(out.join("drizzle.config.ts"), workload::drizzle::CONFIG)?;
+            Ok(())
         }
         Command::Sql { shape } => {
             let w = workload::generate(shape.tables, shape.seed, shape.v2);
