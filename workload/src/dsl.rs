@@ -61,8 +61,8 @@ impl Default for Options {
 
 /// The packages of the schema crate's own code: with [`Options::crates`], its schema and
 /// refs crates too (`cargo clean -p` each for a cold build).
-pub fn packages(tables: usize, w: &Workload, options: &Options) -> Vec<String> {
-    let pkg = package(tables);
+pub fn packages(w: &Workload, options: &Options) -> Vec<String> {
+    let pkg = package(w.tables.len());
     let mut out = vec![pkg.clone()];
     if options.crates {
         out.push(format!("{pkg}-refs"));
@@ -82,7 +82,7 @@ pub fn write_crate(w: &Workload, dir: &Path, workspace: &Path, options: &Options
         .canonicalize()
         .with_context(|| format!("resolving {}", workspace.display()))?;
     let pkg = package(w.tables.len());
-    let packages = packages(w.tables.len(), w, options);
+    let packages = packages(w, options);
     let overrides: String = packages
         .iter()
         .map(|p| profile_overrides(p))
@@ -147,7 +147,7 @@ debug = "line-tables-only"
     if !options.crates {
         // The other layout's files, when the directory held it before.
         let _ = std::fs::remove_dir_all(&crates);
-        write(&src.join("lib.rs"), &lib_rs(w, "mod", "crate::"))?;
+        write(&src.join("lib.rs"), &lib_rs(w, false))?;
         for s in w.schemas() {
             // A single-file module of an earlier layout would clash with the directory.
             let _ = std::fs::remove_file(src.join(format!("{s}.rs")));
@@ -158,7 +158,7 @@ debug = "line-tables-only"
     for s in w.schemas() {
         let _ = std::fs::remove_dir_all(src.join(s));
     }
-    write(&src.join("lib.rs"), &lib_rs(w, "crate", "workload_"))?;
+    write(&src.join("lib.rs"), &lib_rs(w, true))?;
     let ddl_dep = format!("ddl = {{ path = \"{}\" }}\n", ws.join("ddl").display());
     let refs = crates.join("refs");
     write_sub_crate(&refs, &format!("{pkg}-refs"), &ddl_dep)?;
@@ -289,23 +289,24 @@ fn main() -> ExitCode {
 
 "#;
 
-/// The crate root: `pub mod sales;` (or nothing, when the schemas are crates) and the
+/// The crate root: `pub mod sales;` per schema (none when the schemas are crates) and the
 /// `database()` that merges theirs (`sales::database()`, `workload_sales::database()`).
-fn lib_rs(w: &Workload, schemas_are: &str, path: &str) -> String {
+fn lib_rs(w: &Workload, crates: bool) -> String {
     let mut out = format!(
-        "//! Generated workload: {} tables over {} schemas (seed {}), one {schemas_are} per schema.\n\n\
+        "//! Generated workload: {} tables over {} schemas (seed {}), one {} per schema.\n\n\
          use ddl::prelude::Database;\n\n",
         w.tables.len(),
         w.schemas().len(),
-        w.seed
+        w.seed,
+        if crates { "crate" } else { "module" }
     );
-    if schemas_are == "mod" {
+    if !crates {
         for s in w.schemas() {
             let _ = writeln!(out, "pub mod {s};");
         }
         out.push('\n');
     }
-    let path = if schemas_are == "mod" { "" } else { path };
+    let path = if crates { "workload_" } else { "" };
     out.push_str(
         "/// The whole declaration.\npub fn database() -> Database {\n    Database::new()",
     );
