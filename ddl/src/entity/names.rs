@@ -49,8 +49,26 @@ fn words(sql: &str) -> Vec<String> {
     out
 }
 
+/// Already what [`snake`] makes of it: lower-case ASCII words joined by single `_`,
+/// starting with a letter. Most SQL names are; they skip the word split.
+fn plain_snake(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.last() != Some(&b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+        && !sql.contains("__")
+}
+
 /// `user_sessions`, `_1st`, `caf_u00e9`; not yet checked against keywords.
 pub fn snake(sql: &str) -> String {
+    if plain_snake(sql) {
+        return sql.to_owned();
+    }
+    snake_of_words(sql)
+}
+
+fn snake_of_words(sql: &str) -> String {
     let s = words(sql)
         .iter()
         .map(|w| w.to_ascii_lowercase())
@@ -66,19 +84,26 @@ pub fn snake(sql: &str) -> String {
 /// CamelCase of a name made by [`snake`], as SeaORM derives a `Column` variant from a
 /// field: each `_`-separated word capitalized.
 pub fn camel_of_snake(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map_or_else(String::new, |f| {
-                f.to_ascii_uppercase().to_string() + c.as_str()
-            })
-        })
-        .collect()
+    let mut out = String::with_capacity(snake.len());
+    for w in snake.split('_') {
+        let mut c = w.chars();
+        if let Some(f) = c.next() {
+            out.push(f.to_ascii_uppercase());
+            out.push_str(c.as_str());
+        }
+    }
+    out
 }
 
 /// `UserSessions`, `N1st`.
 pub fn camel(sql: &str) -> String {
+    if plain_snake(sql) {
+        return camel_of_snake(sql);
+    }
+    camel_of_words(sql)
+}
+
+fn camel_of_words(sql: &str) -> String {
     let s: String = words(sql)
         .iter()
         .map(|w| {
@@ -147,6 +172,30 @@ pub fn distinct<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_path_names_every_short_name_as_the_word_split_does() {
+        // Every name of up to 5 characters over an alphabet with each case the word
+        // split treats apart: lower, upper, digit, `_`, another separator, non-ASCII.
+        let alphabet = ['a', 'b', 'Z', '1', '_', '-', 'é'];
+        let mut names = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            names.extend(last.iter().cloned());
+        }
+        assert_eq!(names.len(), (0..=5).map(|k| 7usize.pow(k)).sum::<usize>());
+        let mut plain = 0;
+        for n in &names {
+            plain += usize::from(plain_snake(n));
+            assert_eq!(snake(n), snake_of_words(n), "snake({n:?})");
+            assert_eq!(camel(n), camel_of_words(n), "camel({n:?})");
+        }
+        assert!(plain >= 400, "the fast path is taken: {plain}");
+    }
 
     #[test]
     fn sql_names_become_rust_names() {
