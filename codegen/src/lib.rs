@@ -16,6 +16,7 @@ use ddl::migration::{self, Existing, Generated, Outcome, SNAPSHOT_FILE};
 use ddl::model::database::Database;
 use ddl::online::Settings;
 use ddl::plan::prepared::{Canonical, Prepared};
+use ddl::threads::join;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -458,11 +459,6 @@ fn derived_trees(args: &Args, prepared: &Prepared<'_>) -> Vec<derived::Tree> {
             files: pages.into_iter().map(|p| (p.path, p.content)).collect(),
         },
     ]
-}
-
-/// Joins a scoped thread, passing a panic on as it was.
-fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 fn write_trees(trees: &[derived::Tree], out: &mut dyn Write) -> Result<()> {

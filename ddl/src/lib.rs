@@ -12,6 +12,7 @@ pub mod model;
 pub mod online;
 pub mod sql;
 pub mod synthetic;
+pub mod threads;
 pub mod validate;
 
 /// Everything a schema module needs: `use ddl::prelude::*;`.

@@ -3,7 +3,7 @@
 //! the plan starts only for a valid declaration free of cycles, and the results equal
 //! those of the separate entry points.
 
-use ddl::migration::{Existing, Outcome, next_migration, next_migration_prepared};
+use ddl::migration::{Existing, Outcome, next_migration, next_migration_prepared, plan_statements};
 use ddl::online::Options;
 use ddl::plan::prepared::Canonical;
 use ddl::prelude::*;
@@ -56,6 +56,17 @@ fn the_prepared_plan_writes_what_next_migration_writes() {
         (&p.up, &p.down, &p.snapshot, &p.sum),
         (&n.up, &n.down, &n.snapshot, &n.sum)
     );
+    // `next_migration` goes through the prepared path too; `plan_statements` plans with a
+    // graph of its own: the shared graph gives the same statements in the same order.
+    let (_, statements) = plan_statements(&Database::new(), &db).expect("plans");
+    assert!(!statements.is_empty());
+    let mut rest = p.up.as_str();
+    for st in &statements {
+        let at = rest
+            .find(st.sql.as_str())
+            .unwrap_or_else(|| panic!("{} missing or out of order in:\n{}", st.sql, p.up));
+        rest = &rest[at + st.sql.len()..];
+    }
 }
 
 #[test]

@@ -151,7 +151,7 @@ debug = "line-tables-only"
         for s in w.schemas() {
             // A single-file module of an earlier layout would clash with the directory.
             let _ = std::fs::remove_file(src.join(format!("{s}.rs")));
-            write_schema(w, s, &src.join(s), "mod.rs", part_size, "crate::", None)?;
+            write_schema(w, s, &src.join(s), part_size, false)?;
         }
         return Ok(());
     }
@@ -163,44 +163,29 @@ debug = "line-tables-only"
     let refs = crates.join("refs");
     write_sub_crate(&refs, &format!("{pkg}-refs"), &ddl_dep)?;
     write(&refs.join("src").join("lib.rs"), &refs_rs(w))?;
+    let deps =
+        format!("{ddl_dep}workload_refs = {{ package = \"{pkg}-refs\", path = \"../refs\" }}\n");
     for s in w.schemas() {
         let dir = crates.join(s);
-        let deps = format!(
-            "{ddl_dep}workload_refs = {{ package = \"{pkg}-refs\", path = \"../refs\" }}\n"
-        );
         write_sub_crate(&dir, &format!("{pkg}-{s}"), &deps)?;
-        write_schema(
-            w,
-            s,
-            &dir.join("src"),
-            "lib.rs",
-            part_size,
-            "workload_refs::",
-            Some(s),
-        )?;
+        write_schema(w, s, &dir.join("src"), part_size, true)?;
     }
     Ok(())
 }
 
-/// A schema's module (`mod.rs`) or crate root (`lib.rs`) in `dir` and its part files.
-/// `prefix` leads to other schemas' `TableRef`s; `refs` is the refs crate's module of this
-/// schema when its constants live there.
-fn write_schema(
-    w: &Workload,
-    s: &str,
-    dir: &Path,
-    root: &str,
-    part_size: usize,
-    prefix: &str,
-    refs: Option<&str>,
-) -> Result<()> {
+/// A schema's module (`mod.rs`) or, when the schemas are crates, crate root (`lib.rs`) in
+/// `dir`, and its part files. Crates find every `TableRef` in the refs crate.
+fn write_schema(w: &Workload, s: &str, dir: &Path, part_size: usize, crates: bool) -> Result<()> {
     let tables: Vec<&TableSpec> = w.tables.iter().filter(|t| t.schema == s).collect();
     let parts: Vec<&[&TableSpec]> = tables.chunks(part_size).collect();
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let root = if crates { "lib.rs" } else { "mod.rs" };
     write(
         &dir.join(root),
-        &module(s, &tables, parts.len(), part_size, refs),
+        &module(s, &tables, parts.len(), part_size, crates),
     )?;
+    // Where another schema's `TableRef`s are.
+    let prefix = if crates { "workload_refs::" } else { "crate::" };
     for (i, part) in parts.iter().enumerate() {
         write(
             &dir.join(format!("{}.rs", part_name(i))),
@@ -238,12 +223,8 @@ fn refs_rs(w: &Workload) -> String {
     for s in w.schemas() {
         let _ = writeln!(out, "\npub mod {s} {{\n    use ddl::prelude::TableRef;\n");
         for t in w.tables.iter().filter(|t| t.schema == s) {
-            let _ = writeln!(
-                out,
-                "    pub const {}: TableRef = TableRef::new(\"{s}\", \"{}\");",
-                t.konst(),
-                t.name
-            );
+            out.push_str("    ");
+            table_ref(&mut out, t);
         }
         out.push_str("}\n");
     }
@@ -317,12 +298,23 @@ fn lib_rs(w: &Workload, crates: bool) -> String {
     out
 }
 
+/// `pub const T00042: TableRef = TableRef::new("sales", "t00042");`
+fn table_ref(out: &mut String, t: &TableSpec) {
+    let _ = writeln!(
+        out,
+        "pub const {}: TableRef = TableRef::new(\"{}\", \"{}\");",
+        t.konst(),
+        t.schema,
+        t.name
+    );
+}
+
 fn module(
     schema: &str,
     tables: &[&TableSpec],
     parts: usize,
     part_size: usize,
-    refs: Option<&str>,
+    crates: bool,
 ) -> String {
     let mut out = format!(
         "//! Schema `{schema}`: {} tables, declared in files of up to {} (rustc recompiles a\n\
@@ -338,19 +330,11 @@ fn module(
         out,
         "\nconst TOUCH: FunctionRef = FunctionRef::new(\"{schema}\", \"{TOUCH_FUNCTION}\");"
     );
-    match refs {
-        Some(r) => {
-            let _ = writeln!(out, "use workload_refs::{r}::*;");
-        }
-        None => {
-            for t in tables {
-                let _ = writeln!(
-                    out,
-                    "pub const {}: TableRef = TableRef::new(\"{schema}\", \"{}\");",
-                    t.konst(),
-                    t.name
-                );
-            }
+    if crates {
+        let _ = writeln!(out, "use workload_refs::{schema}::*;");
+    } else {
+        for t in tables {
+            table_ref(&mut out, t);
         }
     }
     let _ = write!(

@@ -304,11 +304,7 @@ pub fn files_prepared(prepared: &Prepared<'_>) -> Vec<File> {
     let rendered = std::thread::scope(|s| {
         let other = s.spawn(|| render(second));
         let mut mine = render(first);
-        mine.extend(
-            other
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        );
+        mine.extend(crate::threads::join(other));
         mine
     });
     out.extend(rendered);

@@ -41,7 +41,7 @@ pub(super) fn as_table(v: &View) -> Option<Table> {
 }
 
 /// The declaration with a stand-in table for every view that has an entity; without
-/// such views, the declaration itself (a copy of 10,000 tables costs 0.2 s).
+/// such views, the declaration itself (a copy of 10,000 tables costs 47 ms: `phases`).
 pub(super) fn with_views(db: &Database) -> Cow<'_, Database> {
     let stand_ins: Vec<Table> = db.views.iter().filter_map(as_table).collect();
     if stand_ins.is_empty() {

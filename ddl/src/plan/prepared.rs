@@ -1,8 +1,8 @@
 //! A declaration made ready once for everything derived from it: sorted (canonical), its
 //! dependency graph built and ordered. Codegen plans the migration and renders the
 //! entities and the schema pages from one `Prepared`; before, each of the three sorted a
-//! copy of the declaration and built its own graph, which at 10,000 tables was most of a
-//! codegen run (docs/performance.md).
+//! copy of the declaration (72 ms at 10,000 tables) and built its own graph (39 ms), a
+//! third of the processor time of a codegen run with nothing to do (docs/performance.md).
 
 use super::diff::{PlanError, Planned};
 use super::graph::{Cycle, Graph};
@@ -16,8 +16,8 @@ pub struct Prepared<'a> {
     /// `declared.canonical()`: what is planned, snapshotted and rendered.
     pub canonical: &'a Database,
     /// The graph of `canonical` and its creation order. With a cycle the order is the
-    /// objects' index order (for the entities and pages of `--check`'s report); planning
-    /// refuses it.
+    /// objects' index order, which `entity::files` and `diagram::pages` fall back to;
+    /// planning refuses it.
     pub planned: Planned<'a>,
     pub cycles: Vec<Cycle>,
 }
